@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Login, logout, registration, and everything about sessions."""
+
+    name = "accounts"

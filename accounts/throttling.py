@@ -1,0 +1,46 @@
+"""
+Login throttling: failed attempts counted in Redis with django-ratelimit.
+
+Two counts, both shared by every worker through the "default" cache:
+per username whatever the client address (a password guessed from many
+addresses), and per client address whatever the username (one address
+trying many accounts). Only failures are counted; the check comes before
+the password is hashed, so a throttled attempt costs no hashing and is
+refused even when its password is right.
+"""
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+
+
+def _username(group, request):
+    # Usernames are compared case-insensitively here so that "Alice" and
+    # "alice" share one count, whatever the user model does.
+    return request.POST.get("username", "").strip().casefold()
+
+
+def _limits():
+    rate_window = f"{settings.LOGIN_FAILURE_WINDOW}s"
+    return [
+        ("login-failures-username", _username, f"{settings.LOGIN_FAILURES_PER_USERNAME}/{rate_window}"),
+        ("login-failures-ip", "ip", f"{settings.LOGIN_FAILURES_PER_IP}/{rate_window}"),
+    ]
+
+
+def login_retry_after(*, request) -> int | None:
+    """Seconds until a login attempt may be made again, or None if it may now."""
+    waits = []
+    for group, key, rate in _limits():
+        usage = get_usage(request, group=group, key=key, rate=rate, method="POST")
+        # get_usage's should_limit means "the count is already past the
+        # limit"; here the count is of failures so far, so the attempt that
+        # would be failure number limit + 1 is the first one refused.
+        if usage is not None and usage["count"] >= usage["limit"]:
+            waits.append(max(usage["time_left"], 1))
+    return max(waits) if waits else None
+
+
+def record_failed_login(*, request) -> None:
+    """Count one failed login attempt against the username and the address."""
+    for group, key, rate in _limits():
+        get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CartConfig(AppConfig):
+    """The cart and checkout."""
+
+    name = "cart"

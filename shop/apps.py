@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ShopConfig(AppConfig):
+    """The project package: settings, URLs, the catalog and the pages around it."""
+
+    name = "shop"

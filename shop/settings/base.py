@@ -1,0 +1,226 @@
+"""
+Settings shared by every environment.
+
+production.py and test.py import everything from here and override only
+what differs. Every secret and every service address comes from the
+environment; nothing here is a production secret.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# Everything a running stack writes goes under STATE_DIR, so that two stacks
+# can run side by side from one checkout.
+STATE_DIR = Path(os.environ.get("STATE_DIR", BASE_DIR / "var"))
+
+DEBUG = False
+
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "shop",
+    "accounts",
+    "cart",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Early, so that every response carries X-Served-By, 503 pages included.
+    "shop.middleware.ServedByMiddleware",
+    # Django's SessionMiddleware, except that a session store that cannot be
+    # reached while saving answers 503 instead of 500.
+    "accounts.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that its process_exception sees a view's exception first.
+    "shop.middleware.ServiceUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "shop.urls"
+WSGI_APPLICATION = "shop.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "shop.context_processors.served_by",
+            ],
+        },
+    },
+]
+
+# SQLite in the stack's state folder unless DATABASE_URL names another
+# database (PostgreSQL in production).
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{STATE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers write to one SQLite file. WAL lets readers run
+    # beside a writer, IMMEDIATE takes the write lock at BEGIN (so a
+    # transaction never fails half-way on upgrading its lock), and the
+    # timeout makes a writer wait for the lock instead of failing at once.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis -----------------------------------------------------------------
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# A Redis that cannot answer must turn into a 503 page quickly, not a hung
+# worker: short socket timeouts, and a single immediate retry on a broken
+# connection only (a pooled connection is broken once after Redis restarts;
+# retrying a timeout would only double the wait).
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
+_REDIS_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+    "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+    "CONNECTION_POOL_KWARGS": {
+        "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+        "retry_on_error": [RedisConnectionError],
+    },
+}
+
+CACHES = {
+    # Login rate-limit counters (django-ratelimit) and anything else shared.
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "shop",
+        "OPTIONS": _REDIS_OPTIONS,
+    },
+    # Sessions, on an alias of their own. Django's cache session backend
+    # hands the session dict to the cache, so the serializer is set here:
+    # JSON, never pickle (unpickling what Redis returns would run code for
+    # anyone who can write to Redis).
+    "sessions": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "shop",
+        "OPTIONS": {
+            **_REDIS_OPTIONS,
+            "SERIALIZER": "django_redis.serializers.json.JSONSerializer",
+        },
+    },
+}
+
+# --- Sessions --------------------------------------------------------------
+
+# Django's cache session backend on the "sessions" alias, made to tell a
+# Redis outage apart from a missing session (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
+SESSION_CACHE_ALIAS = "sessions"
+
+# The idle timeout. The cache backend gives every session key this TTL in
+# Redis, so abandoned sessions vanish by themselves.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT", "3600"))
+
+# Not Django's default "sessionid" (it names the framework to an attacker).
+# The __Host- prefix makes the browser refuse the cookie unless it is Secure,
+# has Path=/ and no Domain, so no sibling subdomain can plant or overwrite it.
+SESSION_COOKIE_NAME = "__Host-shop_session"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = None
+
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# nginx terminates TLS and says so in this header (deploy/nginx/shop.conf.template);
+# gunicorn is reachable only through nginx's socket.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Accounts --------------------------------------------------------------
+
+# bcrypt first: new and re-hashed passwords use it. The SHA-256 variant
+# pre-hashes, so passwords longer than bcrypt's 72 bytes are not truncated.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "shop:home"
+
+# Failed logins allowed per window, counted in Redis so that every worker
+# shares one count (accounts/throttling.py). Per username whatever the IP;
+# per IP whatever the username, higher, so that an office behind one NAT
+# address does not lock itself out on the first few typos.
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
+LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "50"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+
+RATELIMIT_USE_CACHE = "default"
+# The client address as nginx saw it: nginx overwrites X-Real-IP with
+# $remote_addr, so a client cannot choose its own bucket. X-Forwarded-For is
+# never read (a client can prepend anything to it).
+RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+
+# --- Static files and the rest ---------------------------------------------
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = STATE_DIR / "static"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,74 @@
+import json
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from accounts.sessions import SessionStore
+
+
+def redis_key(session_id):
+    return f"shop:1:session:{session_id}"
+
+
+def test_a_session_is_stored_in_redis_as_json(redis_client):
+    store = SessionStore()
+    store["greeting"] = "hello"
+    store.create()
+
+    assert json.loads(redis_client.get(redis_key(store.session_key))) == {"greeting": "hello"}
+
+
+def test_a_session_key_expires_after_the_idle_timeout(redis_client):
+    store = SessionStore()
+    store["greeting"] = "hello"
+    store.create()
+
+    ttl = redis_client.ttl(redis_key(store.session_key))
+    assert settings.SESSION_COOKIE_AGE - 5 <= ttl <= settings.SESSION_COOKIE_AGE
+
+
+def test_a_session_that_was_ended_meanwhile_is_not_written_back(redis_client):
+    store = SessionStore()
+    store["greeting"] = "hello"
+    store.create()
+    redis_client.delete(redis_key(store.session_key))
+
+    store["greeting"] = "changed"
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not redis_client.exists(redis_key(store.session_key))
+
+
+def test_an_unknown_session_id_is_an_empty_session_with_no_id():
+    store = SessionStore("no-such-session-id-0000")
+
+    assert store.load() == {}
+    assert store.session_key is None
+
+
+def test_redis_down_is_an_error_not_an_empty_session(redis_down):
+    store = SessionStore("a-session-id-that-may-well-exist")
+
+    with pytest.raises(RedisConnectionError):
+        store.load()
+    assert store.session_key == "a-session-id-that-may-well-exist"
+
+
+def test_an_anonymous_visit_writes_no_session(client, db, redis_client):
+    client.get("/")
+    client.get("/accounts/login/")
+
+    assert redis_client.keys("*session*") == []
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
+
+
+def test_a_logged_in_page_view_that_changes_nothing_writes_nothing_to_redis(logged_in_client, redis_client):
+    redis_client.config_resetstat()
+
+    logged_in_client.get("/accounts/profile/")
+
+    stats = redis_client.info("commandstats")
+    page_view = {name.removeprefix("cmdstat_"): stat["calls"] for name, stat in stats.items() if "config" not in name}
+    assert page_view == {"get": 1}, f"a read-only page view ran {page_view}"

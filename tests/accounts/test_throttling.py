@@ -1,0 +1,108 @@
+import pytest
+from django.test import Client
+
+from tests.accounts.hashers import CountingBCryptHasher
+
+LOGIN = "/accounts/login/"
+
+
+def fail_logins(client, count, username="alice"):
+    for _attempt in range(count):
+        assert client.post(LOGIN, {"username": username, "password": "wrong"}).status_code == 200
+
+
+def client_at(address, **headers):
+    return Client(headers={"X-Real-IP": address, **headers})
+
+
+def test_five_failures_for_a_username_then_the_next_attempt_answers_429(client, user):
+    fail_logins(client, 5)
+
+    response = client.post(LOGIN, {"username": "alice", "password": "wrong"})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_a_throttled_attempt_says_when_to_retry(client, user):
+    fail_logins(client, 5)
+
+    response = client.post(LOGIN, {"username": "alice", "password": "wrong"})
+
+    assert 1 <= int(response["Retry-After"]) <= 900
+
+
+def test_the_right_password_is_refused_once_the_limit_is_reached(client, user, password):
+    fail_logins(client, 5)
+
+    response = client.post(LOGIN, {"username": "alice", "password": password})
+
+    assert response.status_code == 429
+    assert client.get("/accounts/profile/").status_code == 302
+
+
+def test_a_throttled_attempt_hashes_no_password(client, user, settings):
+    fail_logins(client, 5)
+    settings.PASSWORD_HASHERS = ["tests.accounts.hashers.CountingBCryptHasher"]
+    CountingBCryptHasher.hashes_computed = 0
+
+    client.post(LOGIN, {"username": "alice", "password": "wrong"})
+
+    assert CountingBCryptHasher.hashes_computed == 0
+
+
+def test_the_username_count_holds_whatever_the_client_address(user):
+    for address in ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4", "198.51.100.5"]:
+        fail_logins(client_at(address), 1)
+
+    response = client_at("198.51.100.6").post(LOGIN, {"username": "alice", "password": "wrong"})
+
+    assert response.status_code == 429
+
+
+def test_the_username_count_ignores_letter_case(client, user):
+    fail_logins(client, 5, username="ALICE")
+
+    assert client.post(LOGIN, {"username": "alice", "password": "wrong"}).status_code == 429
+
+
+def test_successful_logins_do_not_count(user, password):
+    for _attempt in range(8):
+        client = client_at("198.51.100.7")
+        assert client.post(LOGIN, {"username": "alice", "password": password}).status_code == 302
+
+
+def test_the_address_count_holds_across_usernames(client, db, settings):
+    for number in range(settings.LOGIN_FAILURES_PER_IP):
+        fail_logins(client, 1, username=f"guess-{number}")
+
+    response = client.post(LOGIN, {"username": "one-more-guess", "password": "wrong"})
+
+    assert response.status_code == 429
+
+
+def test_another_address_is_not_held_by_that_count(client, user, settings, password):
+    for number in range(settings.LOGIN_FAILURES_PER_IP):
+        fail_logins(client, 1, username=f"guess-{number}")
+
+    response = client_at("198.51.100.8").post(LOGIN, {"username": "alice", "password": password})
+
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("forged", [{"X-Forwarded-For": "192.0.2.99"}, {"Forwarded": "for=192.0.2.99"}])
+def test_a_forwarded_header_does_not_change_the_address_counted(db, settings, forged):
+    for number in range(settings.LOGIN_FAILURES_PER_IP):
+        fail_logins(client_at("203.0.113.20"), 1, username=f"guess-{number}")
+
+    response = client_at("203.0.113.20", **forged).post(LOGIN, {"username": "new-guess", "password": "wrong"})
+
+    assert response.status_code == 429
+
+
+def test_the_limits_can_be_changed_in_the_settings(client, user, settings):
+    settings.LOGIN_FAILURES_PER_USERNAME = 2
+
+    fail_logins(client, 2)
+
+    assert client.post(LOGIN, {"username": "alice", "password": "wrong"}).status_code == 429

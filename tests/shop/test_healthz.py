@@ -1,0 +1,15 @@
+import json
+
+
+def test_healthz_answers_200_when_redis_and_the_database_answer(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok", "redis": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_and_names_redis_when_redis_is_down(client, db, redis_down):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"status": "unavailable", "redis": "down", "database": "ok"}

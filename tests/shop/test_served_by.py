@@ -1,0 +1,18 @@
+import os
+import socket
+
+
+def test_every_response_says_which_worker_served_it(client, db):
+    response = client.get("/")
+
+    assert response["X-Served-By"] == f"{socket.gethostname()}:{os.getpid()}"
+
+
+def test_the_footer_shows_the_worker(client, db):
+    response = client.get("/")
+
+    assert f"<code>{socket.gethostname()}:{os.getpid()}</code>" in response.content.decode()
+
+
+def test_error_pages_say_which_worker_served_them_too(client, db):
+    assert client.get("/no-such-page/")["X-Served-By"]

@@ -1,0 +1,44 @@
+"""The settings that the shop's guarantees rest on, as the stack runs them."""
+
+from shop.settings import base
+
+
+def test_sessions_use_the_cache_engine_on_an_alias_that_is_not_the_default():
+    assert base.SESSION_ENGINE == "accounts.sessions"
+    assert base.SESSION_CACHE_ALIAS == "sessions"
+    assert base.CACHES["sessions"]["BACKEND"] == "django_redis.cache.RedisCache"
+
+
+def test_the_session_alias_serializes_json_never_pickle():
+    assert base.CACHES["sessions"]["OPTIONS"]["SERIALIZER"] == "django_redis.serializers.json.JSONSerializer"
+
+
+def test_bcrypt_hashes_new_passwords():
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.BCryptSHA256PasswordHasher"
+
+
+def test_the_session_cookie_is_host_only_secure_httponly_and_lax():
+    assert base.SESSION_COOKIE_NAME.startswith("__Host-")
+    assert base.SESSION_COOKIE_NAME != "__Host-sessionid"
+    assert base.SESSION_COOKIE_SECURE is True
+    assert base.SESSION_COOKIE_HTTPONLY is True
+    assert base.SESSION_COOKIE_SAMESITE == "Lax"
+    assert base.SESSION_COOKIE_PATH == "/"
+    assert base.SESSION_COOKIE_DOMAIN is None
+
+
+def test_the_csrf_cookie_is_secure():
+    assert base.CSRF_COOKIE_SECURE is True
+    assert base.CSRF_COOKIE_NAME.startswith("__Host-")
+
+
+def test_the_rate_limit_reads_the_address_nginx_sets_not_x_forwarded_for():
+    assert base.RATELIMIT_IP_META_KEY == "HTTP_X_REAL_IP"
+
+
+def test_the_idle_timeout_is_an_hour_by_default():
+    assert base.SESSION_COOKIE_AGE == 3600
+
+
+def test_debug_is_off():
+    assert base.DEBUG is False
