@@ -18,5 +18,5 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
     def process_response(self, request, response):
         try:
             return super().process_response(request, response)
-        except RedisError:
-            return service_unavailable(request, service="redis")
+        except RedisError as error:
+            return service_unavailable(request, service="redis", error=error)

@@ -53,7 +53,11 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a server could listen on the port now (as servers do, with SO_REUSEADDR)."""
     with socket.socket() as sock:
+        # Without it, a port that a server just closed (its connections in
+        # TIME_WAIT) looks taken, and a restarted Redis would move ports.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -242,6 +246,7 @@ class Stack:
             # A port of its own, never one a Redis already on this machine holds.
             self.redis_port_file.write_text(str(free_port()))
         port = self.redis_port_file.read_text().strip()
+        self.redis_dir.mkdir(parents=True, exist_ok=True)
         self._spawn(
             "redis",
             [
@@ -258,7 +263,7 @@ class Stack:
                 "--maxmemory-policy", "noeviction",
             ],
         )  # fmt: skip
-        self._wait_for(self._redis_answers, "Redis", self.log_dir / "redis.log")
+        self._wait_for(self._redis_answers, "Redis", "redis")
 
     def stop_redis(self) -> None:
         self._terminate("redis")
@@ -279,6 +284,8 @@ class Stack:
                 sys.executable, "-m", "gunicorn",
                 "--config", str(DEPLOY_DIR / "gunicorn.conf.py"),
                 "--bind", f"unix:{self.gunicorn_socket}",
+                # Per stack, not gunicorn's default in $HOME shared by all.
+                "--control-socket", str(self.run_dir / "gunicorn.ctl"),
                 "--workers", str(self.workers),
             ],
             env=self.app_environment(),
@@ -368,16 +375,24 @@ class Stack:
             except OSError:
                 return False
 
-        self._wait_for(healthy, "the shop (/healthz through nginx)", self.log_dir / "gunicorn.log", timeout)
+        self._wait_for(healthy, "the shop (/healthz through nginx)", "gunicorn", timeout)
 
-    def _wait_for(self, check, what: str, log_path: Path, timeout: float = 30) -> None:
+    def _wait_for(self, check, what: str, process: str, timeout: float = 30) -> None:
+        """Wait until check() is true; fail at once if the process it waits on exits."""
+        log_path = self.log_dir / f"{process}.log"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if check():
                 return
+            pid = self.pid(process)
+            if pid is None or not _alive(pid):
+                problem = f"{process} exited"
+                break
             time.sleep(0.1)
+        else:
+            problem = f"{what} did not answer within {timeout:.0f} s"
         tail = log_path.read_text().splitlines()[-20:] if log_path.exists() else []
-        raise StackError(f"{what} did not answer within {timeout:.0f} s; the end of {log_path}:\n" + "\n".join(tail))
+        raise StackError(f"{problem}; the end of {log_path}:\n" + "\n".join(tail))
 
 
 def _alive(pid: int) -> bool:

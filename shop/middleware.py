@@ -34,7 +34,7 @@ class ServiceUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, RedisError):
-            return service_unavailable(request, service="redis")
+            return service_unavailable(request, service="redis", error=exception)
         if isinstance(exception, (OperationalError, InterfaceError)):
-            return service_unavailable(request, service="database")
+            return service_unavailable(request, service="database", error=exception)
         return None

@@ -38,14 +38,16 @@ def healthz(request):
     )
 
 
-def service_unavailable(request, *, service):
+def service_unavailable(request, *, service, error):
     """
     The 503 page for a dependency ("redis" or "database") that does not answer.
 
     Called from middleware, never routed. Its template must not touch the
     session or the user: those are what just failed.
     """
-    logger.warning("503 for %s %s: %s unreachable", request.method, request.path, service)
+    logger.warning(
+        "503 for %s %s: %s unreachable (%s: %s)", request.method, request.path, service, type(error).__name__, error
+    )
     response = render(
         request,
         "503.html",

@@ -1,0 +1,52 @@
+import pytest
+import requests
+
+pytestmark = pytest.mark.stack
+
+
+def test_the_session_cookie_is_host_only_secure_httponly_and_lax(shopper, account):
+    response = shopper.login(*account)
+
+    cookie = next(c for c in response.raw.headers.getlist("Set-Cookie") if c.startswith("__Host-shop_session="))
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+    assert {"httponly", "secure", "path", "samesite"} <= attributes
+    assert "domain" not in attributes
+    assert "Path=/" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_the_csrf_cookie_is_secure_and_host_only(shopper):
+    response = shopper.get("/accounts/login/")
+
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-csrftoken=")
+    assert "Secure" in cookie
+    assert "Domain" not in cookie
+
+
+def test_plain_http_is_redirected_to_https(stack):
+    response = requests.get(
+        f"http://localhost:{stack.http_port}/accounts/login/?next=/", allow_redirects=False, timeout=5
+    )
+
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"https://localhost:{stack.https_port}/accounts/login/?next=/"
+
+
+def test_static_files_are_served_by_nginx_not_by_a_worker(shopper):
+    response = shopper.get("/static/css/shop.css")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/css"
+    assert "X-Served-By" not in response.headers
+
+
+def test_nginx_does_not_announce_its_version(shopper):
+    assert shopper.get("/").headers["Server"] == "nginx"
+
+
+def test_healthz_reports_redis_and_the_database(shopper):
+    response = shopper.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "redis": "ok", "database": "ok"}

@@ -1,0 +1,48 @@
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+pytestmark = pytest.mark.stack
+
+
+def test_after_five_failures_for_a_username_every_worker_answers_429_even_to_the_right_password(
+    new_shopper, account
+):
+    username, password = account
+    for _attempt in range(5):
+        assert new_shopper().login(username, "wrong-password").status_code == 200
+
+    # Concurrent, as from many machines at once, so that several workers answer.
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        attempts = list(pool.map(lambda _n: new_shopper().login(username, password), range(12)))
+
+    assert [response.status_code for response in attempts] == [429] * 12
+    assert all(int(response.headers["Retry-After"]) > 0 for response in attempts)
+    assert len({response.headers["X-Served-By"] for response in attempts}) >= 2
+
+
+def test_the_per_address_limit_holds_across_usernames_and_forged_headers(new_shopper, account):
+    attacker = new_shopper()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda n: attacker.login(f"guess{n}", "wrong-password").status_code, range(50)))
+    assert statuses == [200] * 50
+
+    plain = attacker.login("guess-more", "wrong-password")
+    forged = [
+        attacker.login("guess-more", "wrong-password", headers={header: "198.51.100.77"})
+        for header in ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+    ]
+
+    assert plain.status_code == 429
+    assert [response.status_code for response in forged] == [429, 429, 429]
+
+
+def test_the_per_address_limit_does_not_reach_other_addresses(new_shopper, account):
+    attacker = new_shopper()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda n: attacker.login(f"other{n}", "wrong-password"), range(50)))
+
+    neighbour = new_shopper()
+
+    assert attacker.login(*account).status_code == 429
+    assert neighbour.login(*account).status_code == 302

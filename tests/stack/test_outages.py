@@ -1,0 +1,104 @@
+"""A dependency that goes away gives clear 503 pages, and nobody is logged out."""
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.stack
+
+
+def wait_until_healthy(shopper, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if shopper.get("/healthz").status_code == 200:
+            return
+        time.sleep(0.2)
+    pytest.fail("the shop did not recover by itself")
+
+
+@pytest.fixture
+def redis_outage(stack):
+    stack.stop_redis()
+    try:
+        yield
+    finally:
+        stack.start_redis()
+
+
+@pytest.fixture
+def database_outage(database_dir):
+    moved = database_dir.with_name(database_dir.name + "-away")
+    database_dir.rename(moved)
+    try:
+        yield
+    finally:
+        moved.rename(database_dir)
+
+
+@pytest.fixture
+def logged_in_shopper(shopper, account):
+    assert shopper.login(*account).status_code == 302
+    return shopper
+
+
+def test_a_page_that_needs_the_session_answers_a_clear_503_while_redis_is_down(logged_in_shopper, redis_outage):
+    response = logged_in_shopper.get("/accounts/profile/")
+
+    assert response.status_code == 503
+    assert "reach the session store" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_the_session_cookie_is_kept_while_redis_is_down(logged_in_shopper, redis_outage):
+    response = logged_in_shopper.get("/accounts/profile/")
+
+    assert "Set-Cookie" not in response.headers
+
+
+def test_healthz_names_redis_while_it_is_down(shopper, redis_outage):
+    response = shopper.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "redis": "down", "database": "ok"}
+
+
+def test_a_login_attempt_answers_503_while_redis_is_down(shopper, account, redis_outage):
+    response = shopper.login(*account)
+
+    assert response.status_code == 503
+
+
+def test_the_shop_recovers_by_itself_when_redis_is_back_and_nobody_was_logged_out(logged_in_shopper, stack):
+    stack.stop_redis()
+    assert logged_in_shopper.get("/accounts/profile/").status_code == 503
+    stack.start_redis()
+
+    wait_until_healthy(logged_in_shopper)
+
+    assert logged_in_shopper.get("/accounts/profile/").status_code == 200
+
+
+def test_pages_answer_a_clear_503_while_the_database_is_down(shopper, database_outage):
+    response = shopper.get("/")
+
+    assert response.status_code == 503
+    assert "reach the database" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_healthz_names_the_database_while_it_is_down(shopper, database_outage):
+    response = shopper.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "redis": "ok", "database": "down"}
+
+
+def test_the_shop_recovers_by_itself_when_the_database_is_back(logged_in_shopper, database_dir):
+    moved = database_dir.with_name(database_dir.name + "-away")
+    database_dir.rename(moved)
+    assert logged_in_shopper.get("/accounts/profile/").status_code == 503
+    moved.rename(database_dir)
+
+    wait_until_healthy(logged_in_shopper)
+
+    assert logged_in_shopper.get("/accounts/profile/").status_code == 200
