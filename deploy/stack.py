@@ -4,6 +4,7 @@ Start and stop the whole shop on this machine: Redis, gunicorn, nginx.
     python -m deploy.stack run    set up and run in the foreground (Ctrl-C stops)
     python -m deploy.stack up     the same in the background; returns once healthy
     python -m deploy.stack down   stop what `up` started
+    python -m deploy.stack prepare  only the set-up (database, static files, demo data, certificate)
     python -m deploy.stack manage ARGS...   a manage.py command with the stack's settings
     python -m deploy.stack redis-cli ARGS...  redis-cli on the stack's Redis
 
@@ -187,6 +188,9 @@ class Stack:
     def _secret_key(self) -> str:
         # One key for every worker and every restart: sessions, CSRF tokens
         # and password-reset links signed by one worker must verify on all.
+        # Docker passes it in the environment; locally it is made once.
+        if os.environ.get("DJANGO_SECRET_KEY"):
+            return os.environ["DJANGO_SECRET_KEY"]
         path = self.state_dir / "secret_key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -434,6 +438,8 @@ def main(argv: list[str]) -> int:
         elif command == "down":
             stack.stop()
             print("Stopped.")
+        elif command == "prepare":
+            stack.prepare()
         elif command == "run":
             return _run_in_foreground(stack)
         elif command == "manage":
