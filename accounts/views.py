@@ -7,6 +7,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.views.generic import CreateView, TemplateView
 
+from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
+
 from . import throttling
 from .forms import RegistrationForm
 
@@ -21,6 +23,7 @@ class LoginView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    extra_context = {"demo_username": DEMO_USERNAME, "demo_password": DEMO_PASSWORD}
 
     def post(self, request, *args, **kwargs):
         retry_after = throttling.login_retry_after(request=request)

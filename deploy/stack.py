@@ -460,6 +460,9 @@ def _run_in_foreground(stack: Stack) -> int:
     def stop_on_signal(signum, frame):
         raise KeyboardInterrupt
 
+    # SIGINT explicitly too: started in the background of a script, a
+    # process inherits SIGINT ignored, and Python then leaves it so.
+    signal.signal(signal.SIGINT, stop_on_signal)
     signal.signal(signal.SIGTERM, stop_on_signal)
     try:
         stack.start()
