@@ -1,7 +1,7 @@
 from django.contrib.sessions import middleware as session_middleware
 from redis.exceptions import RedisError
 
-from shop.views import service_unavailable
+from shop.errors import service_unavailable
 
 
 class SessionMiddleware(session_middleware.SessionMiddleware):

@@ -1,10 +1,18 @@
 from django.contrib import admin
 
-from .models import Product
+from .models import Category, Product
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "price"]
+    list_display = ["name", "category", "price", "stock"]
+    list_editable = ["price", "stock"]
+    list_filter = ["category"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]

@@ -2,7 +2,7 @@ from django.db import InterfaceError, OperationalError
 from redis.exceptions import RedisError
 
 from .workers import current_worker
-from .views import service_unavailable
+from .errors import service_unavailable
 
 
 class ServedByMiddleware:

@@ -3,13 +3,15 @@ from django.urls import include, path
 
 from . import views
 
-shop_patterns = [
-    path("", views.home, name="home"),
-    path("products/<slug:slug>/", views.product_detail, name="product"),
+catalog_patterns = [
+    path("", views.ProductListView.as_view(), name="home"),
+    path("category/<slug:slug>/", views.ProductListView.as_view(), name="category"),
+    path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="product"),
 ]
 
 urlpatterns = [
-    path("", include((shop_patterns, "shop"))),
+    path("", include((catalog_patterns, "shop"))),
+    path("", include("cart.urls")),
     path("accounts/", include("accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,27 +1,40 @@
-import logging
-
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView
+
+from cart.forms import AddToCartForm
 
 from .health import check_dependencies
-from .models import Product
-
-logger = logging.getLogger(__name__)
-
-_UNAVAILABLE_MESSAGES = {
-    "redis": "We can't reach the session store right now.",
-    "database": "We can't reach the database right now.",
-}
+from .models import Category, Product
+from .selectors import catalog_products
 
 
-def home(request):
-    return render(request, "shop/home.html", {"products": Product.objects.all()})
+class ProductListView(ListView):
+    """The catalog: every product, one category's, or those matching a search."""
+
+    template_name = "shop/product_list.html"
+    context_object_name = "products"
+    paginate_by = 12
+
+    def get_queryset(self):
+        self.category = None
+        if "slug" in self.kwargs:
+            self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        self.search = self.request.GET.get("q", "").strip()[:100]
+        return catalog_products(category_slug=self.kwargs.get("slug"), search=self.search)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, search=self.search, **kwargs)
 
 
-def product_detail(request, slug):
-    product = get_object_or_404(Product, slug=slug)
-    return render(request, "shop/product_detail.html", {"product": product})
+class ProductDetailView(DetailView):
+    model = Product
+    queryset = Product.objects.select_related("category")
+    template_name = "shop/product_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=AddToCartForm(), **kwargs)
 
 
 @never_cache
@@ -36,23 +49,3 @@ def healthz(request):
         },
         status=200 if healthy else 503,
     )
-
-
-def service_unavailable(request, *, service, error):
-    """
-    The 503 page for a dependency ("redis" or "database") that does not answer.
-
-    Called from middleware, never routed. Its template must not touch the
-    session or the user: those are what just failed.
-    """
-    logger.warning(
-        "503 for %s %s: %s unreachable (%s: %s)", request.method, request.path, service, type(error).__name__, error
-    )
-    response = render(
-        request,
-        "503.html",
-        {"message": _UNAVAILABLE_MESSAGES[service]},
-        status=503,
-    )
-    response["Retry-After"] = "5"
-    return response

@@ -66,6 +66,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.served_by",
+                "shop.context_processors.categories",
+                "cart.context_processors.cart",
             ],
         },
     },
@@ -198,6 +200,15 @@ RATELIMIT_USE_CACHE = "default"
 # $remote_addr, so a client cannot choose its own bucket. X-Forwarded-For is
 # never read (a client can prepend anything to it).
 RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+
+# --- Cart ------------------------------------------------------------------
+
+# A logged-in user's cart lives this long after its last change; an
+# anonymous visitor's lives as long as an idle session.
+CART_USER_TTL = int(os.environ.get("CART_USER_TTL", str(30 * 24 * 3600)))
+
+# The function that merges the anonymous cart into the user's at login.
+CART_MERGE_FUNCTION = "cart.services.merge_carts"
 
 # --- Static files and the rest ---------------------------------------------
 

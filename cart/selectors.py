@@ -1,0 +1,54 @@
+"""Reads of carts and orders."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from shop.models import Product
+
+from . import storage
+from .models import Order
+from .storage import CartRef
+
+
+@dataclass(frozen=True)
+class CartLine:
+    product: Product
+    quantity: int
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.product.price * self.quantity
+
+
+@dataclass(frozen=True)
+class CartView:
+    lines: list[CartLine]
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.line_total for line in self.lines), Decimal("0.00"))
+
+
+def cart_view(*, cart: CartRef | None) -> CartView:
+    """The cart's lines with their products at today's prices, in the order of the catalog."""
+    if cart is None:
+        return CartView(lines=[])
+    quantities = storage.contents(cart=cart)
+    products = Product.objects.filter(pk__in=quantities).select_related("category")
+    # A line whose product has since left the catalog is not shown.
+    return CartView(lines=[CartLine(product=product, quantity=quantities[product.pk]) for product in products])
+
+
+def cart_unit_count(*, cart: CartRef | None) -> int:
+    """Units in the cart, for the header: one Redis read, no database."""
+    return 0 if cart is None else storage.unit_count(cart=cart)
+
+
+def orders_of(*, user) -> QuerySet[Order]:
+    return Order.objects.filter(user=user).prefetch_related("lines")

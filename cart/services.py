@@ -1,0 +1,188 @@
+"""Changes to carts and orders. Each raises ValidationError for what a shopper must fix."""
+
+import logging
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from redis.exceptions import RedisError
+
+from shop.models import Product
+
+from . import storage
+from .models import Order, OrderLine
+from .storage import CartRef
+
+logger = logging.getLogger(__name__)
+
+MAX_QUANTITY_PER_LINE = 99
+MAX_LINES = 50
+
+
+def add_to_cart(*, cart: CartRef, product: Product, quantity: int) -> int:
+    """Add units of a product; returns the line's new quantity."""
+    _check_quantity(quantity)
+    _check_in_stock(product)
+    status, current = storage.add(
+        cart=cart,
+        product_id=product.pk,
+        quantity=quantity,
+        line_cap=_line_cap(product),
+        max_lines=MAX_LINES,
+    )
+    _raise_unless_changed(status, product=product, current=current, wanted=current + quantity)
+    return current
+
+
+def set_quantity(*, cart: CartRef, product: Product, quantity: int) -> None:
+    """Set a line's quantity (adding the line if the cart has none for the product)."""
+    _check_quantity(quantity)
+    _check_in_stock(product)
+    status, current = storage.set_quantity(
+        cart=cart,
+        product_id=product.pk,
+        quantity=quantity,
+        line_cap=_line_cap(product),
+        max_lines=MAX_LINES,
+    )
+    _raise_unless_changed(status, product=product, current=current, wanted=quantity)
+
+
+def remove_from_cart(*, cart: CartRef, product_id: int) -> None:
+    storage.remove(cart=cart, product_id=product_id)
+
+
+def clear_cart(*, cart: CartRef) -> None:
+    storage.clear(cart=cart)
+
+
+def merge_carts(*, source: CartRef, target: CartRef) -> dict[int, int]:
+    """
+    Merge the anonymous cart into the user's at login: quantities add, capped
+    at the per-line maximum, and the anonymous cart is gone afterwards.
+
+    Returns the units added per product id. Atomic in Redis, so two logins
+    racing with the same anonymous cart add it once. Replace this function
+    with the CART_MERGE_FUNCTION setting to merge differently (say, to keep
+    only the newer cart).
+    """
+    return storage.merge(source=source, target=target, line_cap=MAX_QUANTITY_PER_LINE, max_lines=MAX_LINES)
+
+
+def checkout_token(*, cart: CartRef) -> str:
+    """The token that the checkout form carries: the same for one cart until it is ordered."""
+    return storage.checkout_token(cart=cart, new_token=secrets.token_urlsafe(24))
+
+
+def place_order(*, user, cart: CartRef, checkout_token: str, shipping: dict[str, str]) -> Order:
+    """
+    Turn the cart into an order: one transaction writes the order and its
+    lines at today's prices and takes the stock, or nothing happens.
+
+    The same checkout token always gives the same order, however often it is
+    submitted. The cart is emptied of what was ordered only after the order
+    is committed.
+    """
+    existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
+    if existing is not None:
+        return existing
+
+    # Read the cart before touching the database: if Redis is down, the
+    # request fails here and nothing is written.
+    ordered = storage.contents(cart=cart)
+    if not ordered:
+        raise ValidationError("Your cart is empty.", code="empty")
+
+    try:
+        with transaction.atomic():
+            order = _write_order(user=user, ordered=ordered, checkout_token=checkout_token, shipping=shipping)
+    except IntegrityError:
+        # The same checkout, submitted at the same moment, committed first.
+        return Order.objects.get(user=user, checkout_token=checkout_token)
+
+    try:
+        storage.remove_ordered(cart=cart, ordered=ordered)
+    except RedisError:
+        # The order stands. The cart is emptied on the next visit to the
+        # checkout (finish_interrupted_checkout).
+        logger.warning("Order %s placed, but its cart could not be emptied now", order.pk)
+    return order
+
+
+def finish_interrupted_checkout(*, user, cart: CartRef, checkout_token: str) -> Order | None:
+    """If the cart's token already placed an order, empty the cart of it and return the order."""
+    order = Order.objects.filter(user=user, checkout_token=checkout_token).prefetch_related("lines").first()
+    if order is not None:
+        storage.remove_ordered(
+            cart=cart, ordered={line.product_id: line.quantity for line in order.lines.all() if line.product_id}
+        )
+    return order
+
+
+def _write_order(*, user, ordered: dict[int, int], checkout_token: str, shipping: dict[str, str]) -> Order:
+    # Locked in a fixed order, so that two checkouts never wait on each other
+    # crosswise. (SQLite runs IMMEDIATE transactions one at a time instead.)
+    products = list(Product.objects.select_for_update().filter(pk__in=ordered).order_by("pk"))
+    if len(products) != len(ordered):
+        raise ValidationError("Something in your cart is no longer sold. Please review your cart.", code="gone")
+    short = [product for product in products if product.stock < ordered[product.pk]]
+    if short:
+        raise ValidationError([_sold_out_message(product) for product in short], code="sold_out")
+
+    order = Order.objects.create(
+        user=user,
+        checkout_token=checkout_token,
+        total=sum((product.price * ordered[product.pk] for product in products), Decimal("0.00")),
+        **shipping,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=product,
+            product_name=product.name,
+            unit_price=product.price,
+            quantity=ordered[product.pk],
+        )
+        for product in products
+    )
+    for product in products:
+        product.stock -= ordered[product.pk]
+    Product.objects.bulk_update(products, ["stock"])
+    return order
+
+
+def _sold_out_message(product: Product) -> str:
+    if product.stock == 0:
+        return f"Sorry, {product.name} has just sold out."
+    return f"Sorry, only {product.stock} of {product.name} are left. Please change the quantity in your cart."
+
+
+def _check_quantity(quantity: int) -> None:
+    if not 1 <= quantity <= MAX_QUANTITY_PER_LINE:
+        raise ValidationError(
+            f"Please choose a quantity from 1 to {MAX_QUANTITY_PER_LINE}.", code="quantity_out_of_range"
+        )
+
+
+def _check_in_stock(product: Product) -> None:
+    if not product.in_stock:
+        raise ValidationError(f"Sorry, {product.name} is sold out.", code="sold_out")
+
+
+def _line_cap(product: Product) -> int:
+    return min(MAX_QUANTITY_PER_LINE, product.stock)
+
+
+def _raise_unless_changed(status: int, *, product: Product, current: int, wanted: int) -> None:
+    if status == storage.TOO_MANY_LINES:
+        raise ValidationError(
+            f"Your cart already has {MAX_LINES} different products, the most it can hold.", code="too_many_lines"
+        )
+    if status == storage.OVER_LINE_CAP:
+        cap = _line_cap(product)
+        reason = f"only {product.stock} in stock" if cap == product.stock else f"at most {cap} per order"
+        raise ValidationError(
+            f"You can't have {wanted} of {product.name} in your cart ({reason}; you have {current}).",
+            code="over_line_cap",
+        )

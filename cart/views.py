@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from shop.models import Product
+
+from . import selectors, services
+from .forms import AddToCartForm, CheckoutForm, QuantityForm
+from .identity import cart_for_request
+
+
+@require_GET
+def cart_detail(request):
+    return render(request, "cart/cart_detail.html", {"cart": selectors.cart_view(cart=cart_for_request(request))})
+
+
+@require_POST
+def add(request, product_id):
+    product = get_object_or_404(Product, pk=product_id)
+    form = AddToCartForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["quantity"])
+        services.add_to_cart(
+            cart=cart_for_request(request, create=True), product=product, quantity=form.cleaned_data["quantity"]
+        )
+    except ValidationError as error:
+        context = {"product": product, "form": form, "errors": error.messages}
+        return render(request, "shop/product_detail.html", context, status=400)
+    messages.success(request, f"Added {form.cleaned_data['quantity']} × {product.name} to your cart.")
+    return _back_or_to_cart(request)
+
+
+@require_POST
+def update(request, product_id):
+    product = get_object_or_404(Product, pk=product_id)
+    form = QuantityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["quantity"])
+        services.set_quantity(
+            cart=cart_for_request(request, create=True), product=product, quantity=form.cleaned_data["quantity"]
+        )
+    except ValidationError as error:
+        return _cart_with_errors(request, error, status=400)
+    return _back_or_to_cart(request)
+
+
+@require_POST
+def remove(request, product_id):
+    cart = cart_for_request(request)
+    if cart is not None:
+        services.remove_from_cart(cart=cart, product_id=product_id)
+    return _back_or_to_cart(request)
+
+
+@require_POST
+def clear(request):
+    cart = cart_for_request(request)
+    if cart is not None:
+        services.clear_cart(cart=cart)
+    return _back_or_to_cart(request)
+
+
+@require_GET
+def summary(request):
+    cart = selectors.cart_view(cart=cart_for_request(request))
+    return JsonResponse({"count": cart.units, "lines": len(cart.lines), "subtotal": f"{cart.subtotal:.2f}"})
+
+
+@login_required
+def checkout(request):
+    cart = cart_for_request(request)
+    token = services.checkout_token(cart=cart)
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            try:
+                order = services.place_order(
+                    user=request.user,
+                    cart=cart,
+                    checkout_token=form.cleaned_data["checkout_token"],
+                    shipping=form.shipping(),
+                )
+            except ValidationError as error:
+                return _checkout_page(request, form, cart, errors=error.messages, status=409)
+            messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
+            return redirect(order)
+        return _checkout_page(request, form, cart, status=400)
+
+    interrupted = services.finish_interrupted_checkout(user=request.user, cart=cart, checkout_token=token)
+    if interrupted is not None:
+        return redirect(interrupted)
+    if not selectors.cart_view(cart=cart).lines:
+        messages.info(request, "Your cart is empty: add something before checking out.")
+        return redirect("cart:detail")
+    return _checkout_page(request, CheckoutForm(initial={"checkout_token": token}), cart)
+
+
+@login_required
+def order_list(request):
+    return render(request, "cart/order_list.html", {"orders": selectors.orders_of(user=request.user)})
+
+
+@login_required
+def order_detail(request, pk):
+    order = get_object_or_404(selectors.orders_of(user=request.user), pk=pk)
+    return render(request, "cart/order_detail.html", {"order": order})
+
+
+def _checkout_page(request, form, cart, *, errors=(), status=200):
+    context = {"form": form, "cart": selectors.cart_view(cart=cart), "errors": errors}
+    return render(request, "cart/checkout.html", context, status=status)
+
+
+def _cart_with_errors(request, error, *, status):
+    context = {"cart": selectors.cart_view(cart=cart_for_request(request)), "errors": error.messages}
+    return render(request, "cart/cart_detail.html", context, status=status)
+
+
+def _back_or_to_cart(request):
+    # Back to the page the form was on, when it is on this site.
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("cart:detail")
