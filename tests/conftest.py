@@ -1,17 +1,23 @@
 """
 The suite's own Redis: a real redis-server on a free port, started once per
 run and thrown away after it, so no test touches a Redis the user runs.
+
+And the real stack (nginx, 4 gunicorn workers, Redis) on free ports, started
+by the same code as `make up`, for the stack and browser tests.
 """
 
 import copy
+import json
 import subprocess
+import sys
 import time
 
 import pytest
 import redis
 from django.test import override_settings
 
-from deploy.stack import free_port, redis_server_binary
+from deploy import stack as stack_module
+from deploy.stack import Stack, free_port, redis_server_binary
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +70,47 @@ def redis_down(settings):
     """Every Django cache pointed at a port where no Redis listens."""
     dead_url = f"redis://127.0.0.1:{free_port()}/0"
     settings.CACHES = {alias: {**cache, "LOCATION": dead_url} for alias, cache in settings.CACHES.items()}
+
+
+@pytest.fixture(scope="session")
+def database_dir(tmp_path_factory):
+    """The stack's SQLite database lives alone here, so a test can take it away."""
+    return tmp_path_factory.mktemp("stack-db")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, database_dir):
+    stack = Stack(
+        state_dir=tmp_path_factory.mktemp("stack"),
+        https_port=free_port(),
+        http_port=free_port(),
+        workers=4,
+        extra_env={"DATABASE_URL": f"sqlite:///{database_dir / 'db.sqlite3'}"},
+    )
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def stack_products(stack):
+    """Products made for the concurrency tests on the stack: {slug: id}."""
+    code = """
+import json
+from shop.models import Category, Product
+category, _ = Category.objects.get_or_create(slug="test-rig", defaults={"name": "Test rig"})
+stocks = {f"race-spoon-{n}": 1000 for n in range(20)}
+stocks.update({"cap-cup": 1000, "last-lamp": 1, "double-dish": 100})
+ids = {}
+for slug, stock in stocks.items():
+    product, _ = Product.objects.get_or_create(
+        slug=slug, defaults={"category": category, "name": slug.replace("-", " ").title(), "price": "2.50", "stock": stock}
+    )
+    ids[slug] = product.pk
+print(json.dumps(ids))
+"""
+    output = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env=stack.app_environment(), capture_output=True, text=True, check=True, cwd=stack_module.BASE_DIR,
+    ).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])

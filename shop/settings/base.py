@@ -201,6 +201,11 @@ RATELIMIT_USE_CACHE = "default"
 # never read (a client can prepend anything to it).
 RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
 
+# Flash messages ride in a signed cookie, never in the session: a message
+# then costs no Redis write, and many requests at once (two tabs adding to
+# the cart) never race to rewrite the session for one.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
 # --- Cart ------------------------------------------------------------------
 
 # A logged-in user's cart lives this long after its last change; an

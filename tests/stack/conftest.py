@@ -1,7 +1,4 @@
-"""
-The real stack (nginx, 4 gunicorn workers, Redis) on free ports, started by
-the same code as `make up`, and a shopper that talks to it over HTTPS.
-"""
+"""A shopper that talks to the real stack (tests/conftest.py starts it) over HTTPS."""
 
 import itertools
 import re
@@ -11,7 +8,6 @@ import redis
 import requests
 from requests.adapters import HTTPAdapter
 
-from deploy.stack import Stack, free_port
 
 SESSION_COOKIE = "__Host-shop_session"
 
@@ -19,26 +15,6 @@ SESSION_COOKIE = "__Host-shop_session"
 # as if from another machine, so that per-address login limits of one test
 # do not reach into the next.
 _addresses = (f"127.0.0.{n}" for n in itertools.count(10))
-
-
-@pytest.fixture(scope="session")
-def database_dir(tmp_path_factory):
-    """The stack's SQLite database lives alone here, so a test can take it away."""
-    return tmp_path_factory.mktemp("stack-db")
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory, database_dir):
-    stack = Stack(
-        state_dir=tmp_path_factory.mktemp("stack"),
-        https_port=free_port(),
-        http_port=free_port(),
-        workers=4,
-        extra_env={"DATABASE_URL": f"sqlite:///{database_dir / 'db.sqlite3'}"},
-    )
-    stack.start()
-    yield stack
-    stack.stop()
 
 
 @pytest.fixture
@@ -73,6 +49,7 @@ class Shopper:
         self.http.mount("http://", _FromAddress(self.address))
         # Django checks the Origin of every POST over HTTPS, as a browser sends it.
         self.http.headers["Origin"] = stack.url
+        self._csrf_token = None
 
     def get(self, path, **kwargs):
         return self.http.get(self.stack.url + path, allow_redirects=False, timeout=10, **kwargs)
@@ -85,11 +62,25 @@ class Shopper:
             self.stack.url + path,
             data={**data, "csrfmiddlewaretoken": token},
             allow_redirects=False,
-            timeout=10,
+            timeout=30,
+            **kwargs,
+        )
+
+    def post(self, path, data=None, **kwargs):
+        """POST with the CSRF token of the shopper's current cookie (no form page first)."""
+        if self._csrf_token is None:
+            page = self.get("/")  # product cards carry add-to-cart forms
+            self._csrf_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        return self.http.post(
+            self.stack.url + path,
+            data={**(data or {}), "csrfmiddlewaretoken": self._csrf_token},
+            allow_redirects=False,
+            timeout=30,
             **kwargs,
         )
 
     def login(self, username, password, **kwargs):
+        self._csrf_token = None  # Django rotates the CSRF secret at login.
         return self.post_form("/accounts/login/", {"username": username, "password": password}, **kwargs)
 
     def register(self, username, password):

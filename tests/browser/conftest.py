@@ -1,0 +1,57 @@
+"""
+Headless Chromium, driven by Playwright, against the real stack over HTTPS.
+
+Playwright's own browser download does not work everywhere (it needs the
+network); Debian's Chromium does, so its path is given to the launch
+(CHROMIUM, default /usr/bin/chromium).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        # A failure, never a skip: a browser test that cannot run has not passed.
+        pytest.fail(f"No Chromium at {chromium}: install it (Debian: `apt-get install chromium`) or set CHROMIUM.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            # Root in a container has no user namespaces for Chromium's
+            # sandbox; and nothing here may call out to the network.
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, stack):
+    # The stack's certificate is self-signed for localhost: accepted here as a
+    # person accepts it once in their browser.
+    context = browser.new_context(base_url=stack.url, ignore_https_errors=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot as a test artifact: screenshot(page, "name")."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return lambda page, name: page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
