@@ -10,13 +10,16 @@ refused even when its password is right.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django_ratelimit.core import get_usage
 
 
 def _username(group, request):
-    # Usernames are compared case-insensitively here so that "Alice" and
-    # "alice" share one count, whatever the user model does.
-    return request.POST.get("username", "").strip().casefold()
+    # Normalized as the login form normalizes it (NFKC: "ｅｒｉｎ" in full-width
+    # letters logs in as "erin", so it must count as "erin"), then compared
+    # case-insensitively, so that "Alice" and "alice" share one count too.
+    username = get_user_model().normalize_username(request.POST.get("username", ""))
+    return username.strip().casefold()
 
 
 def _limits():

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.views.generic import CreateView, TemplateView
 
+from cart.login import merge_anonymous_cart
 from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
 
 from . import throttling
@@ -19,6 +20,7 @@ class LoginView(auth_views.LoginView):
 
     Django's login() already makes it fixation-safe: it cycles the session
     key, deletes the pre-login key from Redis and keeps the session's data.
+    The anonymous cart is merged into the user's just before it.
     """
 
     template_name = "accounts/login.html"
@@ -34,6 +36,10 @@ class LoginView(auth_views.LoginView):
             return response
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        merge_anonymous_cart(self.request, user=form.get_user())
+        return super().form_valid(form)
+
     def form_invalid(self, form):
         throttling.record_failed_login(request=self.request)
         return super().form_invalid(form)
@@ -46,7 +52,9 @@ class RegisterView(CreateView):
     template_name = "accounts/register.html"
 
     def form_valid(self, form):
-        login(self.request, form.save())
+        user = form.save()
+        merge_anonymous_cart(self.request, user=user)
+        login(self.request, user)
         return redirect(settings.LOGIN_REDIRECT_URL)
 
 

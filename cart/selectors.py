@@ -1,5 +1,6 @@
 """Reads of carts and orders."""
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,9 @@ class CartLine:
 @dataclass(frozen=True)
 class CartView:
     lines: list[CartLine]
+    # Names exactly these contents; the checkout form carries it, so that an
+    # order is only ever placed for the cart the shopper last saw.
+    digest: str = ""
 
     @property
     def units(self) -> int:
@@ -38,11 +42,20 @@ class CartView:
 def cart_view(*, cart: CartRef | None) -> CartView:
     """The cart's lines with their products at today's prices, in the order of the catalog."""
     if cart is None:
-        return CartView(lines=[])
+        return CartView(lines=[], digest=contents_digest({}))
     quantities = storage.contents(cart=cart)
     products = Product.objects.filter(pk__in=quantities).select_related("category")
     # A line whose product has since left the catalog is not shown.
-    return CartView(lines=[CartLine(product=product, quantity=quantities[product.pk]) for product in products])
+    return CartView(
+        lines=[CartLine(product=product, quantity=quantities[product.pk]) for product in products],
+        digest=contents_digest(quantities),
+    )
+
+
+def contents_digest(quantities: dict[int, int]) -> str:
+    """A short fingerprint of a cart's contents (product id -> quantity)."""
+    canonical = ",".join(f"{product}:{quantity}" for product, quantity in sorted(quantities.items()))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 def cart_unit_count(*, cart: CartRef | None) -> int:

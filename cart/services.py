@@ -12,6 +12,7 @@ from shop.models import Product
 
 from . import storage
 from .models import Order, OrderLine
+from .selectors import contents_digest
 from .storage import CartRef
 
 logger = logging.getLogger(__name__)
@@ -75,14 +76,17 @@ def checkout_token(*, cart: CartRef) -> str:
     return storage.checkout_token(cart=cart, new_token=secrets.token_urlsafe(24))
 
 
-def place_order(*, user, cart: CartRef, checkout_token: str, shipping: dict[str, str]) -> Order:
+def place_order(
+    *, user, cart: CartRef, checkout_token: str, cart_digest: str, shipping: dict[str, str]
+) -> Order:
     """
     Turn the cart into an order: one transaction writes the order and its
     lines at today's prices and takes the stock, or nothing happens.
 
     The same checkout token always gives the same order, however often it is
-    submitted. The cart is emptied of what was ordered only after the order
-    is committed.
+    submitted. cart_digest is the fingerprint of the cart the checkout page
+    showed: if the cart has changed since (another tab), nothing is ordered.
+    The cart is emptied of what was ordered only after the order is committed.
     """
     existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
     if existing is not None:
@@ -93,13 +97,22 @@ def place_order(*, user, cart: CartRef, checkout_token: str, shipping: dict[str,
     ordered = storage.contents(cart=cart)
     if not ordered:
         raise ValidationError("Your cart is empty.", code="empty")
+    if contents_digest(ordered) != cart_digest:
+        raise ValidationError(
+            "Your cart changed since this page was opened. Please check it below and place the order again.",
+            code="cart_changed",
+        )
 
     try:
         with transaction.atomic():
-            order = _write_order(user=user, ordered=ordered, checkout_token=checkout_token, shipping=shipping)
+            order, created = _write_order(
+                user=user, ordered=ordered, checkout_token=checkout_token, shipping=shipping
+            )
     except IntegrityError:
         # The same checkout, submitted at the same moment, committed first.
         return Order.objects.get(user=user, checkout_token=checkout_token)
+    if not created:
+        return order
 
     try:
         storage.remove_ordered(cart=cart, ordered=ordered)
@@ -120,10 +133,18 @@ def finish_interrupted_checkout(*, user, cart: CartRef, checkout_token: str) -> 
     return order
 
 
-def _write_order(*, user, ordered: dict[int, int], checkout_token: str, shipping: dict[str, str]) -> Order:
+def _write_order(
+    *, user, ordered: dict[int, int], checkout_token: str, shipping: dict[str, str]
+) -> tuple[Order, bool]:
     # Locked in a fixed order, so that two checkouts never wait on each other
     # crosswise. (SQLite runs IMMEDIATE transactions one at a time instead.)
     products = list(Product.objects.select_for_update().filter(pk__in=ordered).order_by("pk"))
+    # Asked again under the locks: the same checkout submitted twice at once
+    # waits here for the first, and must then find its order, not the stock
+    # that order took ("sold out").
+    existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
+    if existing is not None:
+        return existing, False
     if len(products) != len(ordered):
         raise ValidationError("Something in your cart is no longer sold. Please review your cart.", code="gone")
     short = [product for product in products if product.stock < ordered[product.pk]]
@@ -149,7 +170,7 @@ def _write_order(*, user, ordered: dict[int, int], checkout_token: str, shipping
     for product in products:
         product.stock -= ordered[product.pk]
     Product.objects.bulk_update(products, ["stock"])
-    return order
+    return order, True
 
 
 def _sold_out_message(product: Product) -> str:

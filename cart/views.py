@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +15,7 @@ from .identity import cart_for_request
 
 @require_GET
 def cart_detail(request):
-    return render(request, "cart/cart_detail.html", {"cart": selectors.cart_view(cart=cart_for_request(request))})
+    return _cart_page(request, selectors.cart_view(cart=cart_for_request(request)))
 
 
 @require_POST
@@ -46,7 +46,8 @@ def update(request, product_id):
             cart=cart_for_request(request, create=True), product=product, quantity=form.cleaned_data["quantity"]
         )
     except ValidationError as error:
-        return _cart_with_errors(request, error, status=400)
+        cart = selectors.cart_view(cart=cart_for_request(request))
+        return _cart_page(request, cart, errors=error.messages, status=400)
     return _back_or_to_cart(request)
 
 
@@ -75,30 +76,35 @@ def summary(request):
 @login_required
 def checkout(request):
     cart = cart_for_request(request)
-    token = services.checkout_token(cart=cart)
-    if request.method == "POST":
-        form = CheckoutForm(request.POST)
-        if form.is_valid():
-            try:
-                order = services.place_order(
-                    user=request.user,
-                    cart=cart,
-                    checkout_token=form.cleaned_data["checkout_token"],
-                    shipping=form.shipping(),
-                )
-            except ValidationError as error:
-                return _checkout_page(request, form, cart, errors=error.messages, status=409)
-            messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
-            return redirect(order)
-        return _checkout_page(request, form, cart, status=400)
+    if request.method != "POST":
+        return _checkout_start(request, cart)
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        return _checkout_page(request, form, selectors.cart_view(cart=cart), status=400)
+    try:
+        order = services.place_order(
+            user=request.user,
+            cart=cart,
+            checkout_token=form.cleaned_data["checkout_token"],
+            cart_digest=form.cleaned_data["cart_digest"],
+            shipping=form.shipping(),
+        )
+    except ValidationError as error:
+        return _checkout_page(request, form, selectors.cart_view(cart=cart), errors=error.messages, status=409)
+    messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
+    return redirect(order)
 
+
+def _checkout_start(request, cart):
+    token = services.checkout_token(cart=cart)
     interrupted = services.finish_interrupted_checkout(user=request.user, cart=cart, checkout_token=token)
     if interrupted is not None:
         return redirect(interrupted)
-    if not selectors.cart_view(cart=cart).lines:
+    cart_view = selectors.cart_view(cart=cart)
+    if not cart_view.lines:
         messages.info(request, "Your cart is empty: add something before checking out.")
         return redirect("cart:detail")
-    return _checkout_page(request, CheckoutForm(initial={"checkout_token": token}), cart)
+    return _checkout_page(request, CheckoutForm(initial={"checkout_token": token}), cart_view)
 
 
 @login_required
@@ -113,18 +119,20 @@ def order_detail(request, pk):
 
 
 def _checkout_page(request, form, cart, *, errors=(), status=200):
-    context = {"form": form, "cart": selectors.cart_view(cart=cart), "errors": errors}
+    context = {"form": form, "cart": cart, "cart_units": cart.units, "errors": errors}
     return render(request, "cart/checkout.html", context, status=status)
 
 
-def _cart_with_errors(request, error, *, status):
-    context = {"cart": selectors.cart_view(cart=cart_for_request(request)), "errors": error.messages}
+def _cart_page(request, cart, *, errors=(), status=200):
+    # cart_units given here spares the header a second read of the cart.
+    context = {"cart": cart, "cart_units": cart.units, "errors": errors}
     return render(request, "cart/cart_detail.html", context, status=status)
 
 
 def _back_or_to_cart(request):
-    # Back to the page the form was on, when it is on this site.
+    # Back to the page the form was on, when it is on this site. (Not
+    # redirect(): it would try a plain word as the name of a URL pattern.)
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
+        return HttpResponseRedirect(target)
     return redirect("cart:detail")

@@ -1,8 +1,14 @@
-"""The page for a dependency that does not answer, shared by the middleware that catches it."""
+"""
+Pages for what goes wrong: a dependency that does not answer (503), and a
+404 that must not turn into a 500 when a dependency is down.
+"""
 
 import logging
 
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.views import defaults
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -12,12 +18,21 @@ _UNAVAILABLE_MESSAGES = {
 }
 
 
+def unavailable_service(error: BaseException) -> str | None:
+    """Which dependency an exception says is unreachable ("redis", "database"), or None."""
+    if isinstance(error, RedisError):
+        return "redis"
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return "database"
+    return None
+
+
 def service_unavailable(request, *, service, error):
     """
     The 503 page for a dependency ("redis" or "database") that does not answer.
 
-    Called from middleware, never routed. Its template must not touch the
-    session, the user or the cart: those are what just failed.
+    Called from middleware and error handlers, never routed. Its template must
+    not touch the session, the user or the cart: those are what just failed.
     """
     logger.warning(
         "503 for %s %s: %s unreachable (%s: %s)", request.method, request.path, service, type(error).__name__, error
@@ -25,3 +40,20 @@ def service_unavailable(request, *, service, error):
     response = render(request, "503.html", {"message": _UNAVAILABLE_MESSAGES[service]}, status=503)
     response["Retry-After"] = "5"
     return response
+
+
+def page_not_found(request, exception):
+    """
+    Django's 404 view (handler404), except that a dependency that is down
+    while the page is drawn gives the 503 page.
+
+    The 404 page has the full header (who is logged in, the cart), and Django
+    draws it outside the view, where no middleware catches what it raises.
+    """
+    try:
+        return defaults.page_not_found(request, exception)
+    except Exception as error:
+        service = unavailable_service(error)
+        if service is None:
+            raise
+        return service_unavailable(request, service=service, error=error)

@@ -1,8 +1,5 @@
-from django.db import InterfaceError, OperationalError
-from redis.exceptions import RedisError
-
+from .errors import service_unavailable, unavailable_service
 from .workers import current_worker
-from .errors import service_unavailable
 
 
 class ServedByMiddleware:
@@ -33,8 +30,7 @@ class ServiceUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, RedisError):
-            return service_unavailable(request, service="redis", error=exception)
-        if isinstance(exception, (OperationalError, InterfaceError)):
-            return service_unavailable(request, service="database", error=exception)
-        return None
+        service = unavailable_service(exception)
+        if service is None:
+            return None
+        return service_unavailable(request, service=service, error=exception)

@@ -16,3 +16,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "shop.errors.page_not_found"

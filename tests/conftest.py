@@ -100,7 +100,7 @@ import json
 from shop.models import Category, Product
 category, _ = Category.objects.get_or_create(slug="test-rig", defaults={"name": "Test rig"})
 stocks = {f"race-spoon-{n}": 1000 for n in range(20)}
-stocks.update({"cap-cup": 1000, "last-lamp": 1, "double-dish": 100})
+stocks.update({"cap-cup": 1000, "last-lamp": 1, "double-dish": 100, "last-vase": 1})
 ids = {}
 for slug, stock in stocks.items():
     product, _ = Product.objects.get_or_create(

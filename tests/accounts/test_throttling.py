@@ -66,6 +66,12 @@ def test_the_username_count_ignores_letter_case(client, user):
     assert client.post(LOGIN, {"username": "alice", "password": "wrong"}).status_code == 429
 
 
+def test_the_username_count_holds_for_lookalike_letters_that_log_in_as_the_same_user(client, user, password):
+    fail_logins(client, 5, username="ａｌｉｃｅ")  # full-width letters, NFKC-equal to "alice"
+
+    assert client.post(LOGIN, {"username": "alice", "password": password}).status_code == 429
+
+
 def test_successful_logins_do_not_count(user, password):
     for _attempt in range(8):
         client = client_at("198.51.100.7")

@@ -38,6 +38,13 @@ def test_adding_never_redirects_off_the_site(client, mug):
     assert response["Location"] == "/cart/"
 
 
+def test_a_next_that_names_no_page_still_redirects_on_the_site(client, mug):
+    response = add(client, mug, 1, next="cart")
+
+    assert response.status_code == 302
+    assert summary(client)["count"] == 1
+
+
 def test_an_unknown_product_answers_404(client, db):
     assert client.post("/cart/add/999999/", {"quantity": 1}).status_code == 404
 

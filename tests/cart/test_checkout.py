@@ -11,13 +11,19 @@ from tests.cart.conftest import add, summary
 ADDRESS = {"full_name": "Erin Shopper", "address": "1 Market St", "city": "Springfield", "postal_code": "12345", "country": "USA"}
 
 
+def open_checkout(client):
+    """Open the checkout page: (the checkout token, the digest of the cart it shows)."""
+    page = client.get("/checkout/")
+    return page.context["form"].initial["checkout_token"], page.context["cart"].digest
+
+
 def checkout_token(client):
-    return client.get("/checkout/").context["form"].initial["checkout_token"]
+    return open_checkout(client)[0]
 
 
-def place_order(client, token=None, **address):
-    token = token or checkout_token(client)
-    return client.post("/checkout/", {**ADDRESS, **address, "checkout_token": token})
+def place_order(client, opened=None, **address):
+    token, digest = opened or open_checkout(client)
+    return client.post("/checkout/", {**ADDRESS, **address, "checkout_token": token, "cart_digest": digest})
 
 
 def test_checkout_sends_an_anonymous_shopper_to_log_in_and_back(client, mug):
@@ -72,10 +78,10 @@ def test_the_cart_is_empty_after_the_order(logged_in_client, mug):
 
 def test_submitting_the_same_checkout_twice_places_one_order(logged_in_client, user, mug):
     add(logged_in_client, mug, 2)
-    token = checkout_token(logged_in_client)
+    opened = open_checkout(logged_in_client)
 
-    first = place_order(logged_in_client, token)
-    second = place_order(logged_in_client, token)
+    first = place_order(logged_in_client, opened)
+    second = place_order(logged_in_client, opened)
 
     assert Order.objects.filter(user=user).count() == 1
     assert first["Location"] == second["Location"]
@@ -85,12 +91,25 @@ def test_submitting_the_same_checkout_twice_places_one_order(logged_in_client, u
 def test_two_tabs_share_one_checkout_token_until_the_order_is_placed(logged_in_client, mug):
     add(logged_in_client, mug, 1)
 
-    first_tab, second_tab = checkout_token(logged_in_client), checkout_token(logged_in_client)
+    first_tab, second_tab = open_checkout(logged_in_client), open_checkout(logged_in_client)
     place_order(logged_in_client, first_tab)
     add(logged_in_client, mug, 1)
 
     assert first_tab == second_tab
-    assert checkout_token(logged_in_client) != first_tab
+    assert checkout_token(logged_in_client) != first_tab[0]
+
+
+def test_a_cart_that_changed_since_the_checkout_page_was_opened_is_not_ordered(logged_in_client, mug, board):
+    add(logged_in_client, mug, 1)
+    opened = open_checkout(logged_in_client)
+    add(logged_in_client, board, 1)  # in another tab
+
+    response = place_order(logged_in_client, opened)
+
+    assert response.status_code == 409
+    assert "Your cart changed since this page was opened" in response.content.decode()
+    assert "Walnut board" in response.content.decode()
+    assert not Order.objects.exists()
 
 
 def test_only_what_was_ordered_leaves_the_cart(user, mug, board):
@@ -140,14 +159,14 @@ def test_a_missing_address_field_answers_400_and_keeps_what_was_typed(logged_in_
 
 def test_a_redis_outage_at_checkout_answers_503_and_writes_nothing(logged_in_client, mug, settings):
     add(logged_in_client, mug, 1)
-    token = checkout_token(logged_in_client)
+    opened = open_checkout(logged_in_client)
     dead = "redis://127.0.0.1:1/0"
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "LOCATION": dead},
         "sessions": settings.CACHES["sessions"],
     }
 
-    response = place_order(logged_in_client, token)
+    response = place_order(logged_in_client, opened)
 
     assert response.status_code == 503
     assert not Order.objects.exists()

@@ -49,3 +49,10 @@ def test_pages_that_need_no_session_still_work_when_redis_is_down(client, produc
     response = client.get("/products/enamel-camp-mug/")
 
     assert response.status_code == 200
+
+
+def test_an_unknown_page_while_redis_is_down_is_the_503_page_not_a_500(logged_in_client, redis_down):
+    response = logged_in_client.get("/no-such-page/")
+
+    assert response.status_code == 503
+    assert "reach the session store" in response.content.decode()
