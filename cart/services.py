@@ -21,33 +21,14 @@ MAX_QUANTITY_PER_LINE = 99
 MAX_LINES = 50
 
 
-def add_to_cart(*, cart: CartRef, product: Product, quantity: int) -> int:
-    """Add units of a product; returns the line's new quantity."""
-    _check_quantity(quantity)
-    _check_in_stock(product)
-    status, current = storage.add(
-        cart=cart,
-        product_id=product.pk,
-        quantity=quantity,
-        line_cap=_line_cap(product),
-        max_lines=MAX_LINES,
-    )
-    _raise_unless_changed(status, product=product, current=current, wanted=current + quantity)
-    return current
+def add_to_cart(*, cart: CartRef, product: Product, quantity: int) -> None:
+    """Add units of a product to its line."""
+    _change_line(storage.add, cart=cart, product=product, quantity=quantity, adding=True)
 
 
 def set_quantity(*, cart: CartRef, product: Product, quantity: int) -> None:
     """Set a line's quantity (adding the line if the cart has none for the product)."""
-    _check_quantity(quantity)
-    _check_in_stock(product)
-    status, current = storage.set_quantity(
-        cart=cart,
-        product_id=product.pk,
-        quantity=quantity,
-        line_cap=_line_cap(product),
-        max_lines=MAX_LINES,
-    )
-    _raise_unless_changed(status, product=product, current=current, wanted=quantity)
+    _change_line(storage.set_quantity, cart=cart, product=product, quantity=quantity, adding=False)
 
 
 def remove_from_cart(*, cart: CartRef, product_id: int) -> None:
@@ -179,29 +160,21 @@ def _sold_out_message(product: Product) -> str:
     return f"Sorry, only {product.stock} of {product.name} are left. Please change the quantity in your cart."
 
 
-def _check_quantity(quantity: int) -> None:
+def _change_line(change, *, cart: CartRef, product: Product, quantity: int, adding: bool) -> None:
     if not 1 <= quantity <= MAX_QUANTITY_PER_LINE:
         raise ValidationError(
             f"Please choose a quantity from 1 to {MAX_QUANTITY_PER_LINE}.", code="quantity_out_of_range"
         )
-
-
-def _check_in_stock(product: Product) -> None:
     if not product.in_stock:
         raise ValidationError(f"Sorry, {product.name} is sold out.", code="sold_out")
-
-
-def _line_cap(product: Product) -> int:
-    return min(MAX_QUANTITY_PER_LINE, product.stock)
-
-
-def _raise_unless_changed(status: int, *, product: Product, current: int, wanted: int) -> None:
+    cap = min(MAX_QUANTITY_PER_LINE, product.stock)
+    status, current = change(cart=cart, product_id=product.pk, quantity=quantity, line_cap=cap, max_lines=MAX_LINES)
     if status == storage.TOO_MANY_LINES:
         raise ValidationError(
             f"Your cart already has {MAX_LINES} different products, the most it can hold.", code="too_many_lines"
         )
     if status == storage.OVER_LINE_CAP:
-        cap = _line_cap(product)
+        wanted = current + quantity if adding else quantity
         reason = f"only {product.stock} in stock" if cap == product.stock else f"at most {cap} per order"
         raise ValidationError(
             f"You can't have {wanted} of {product.name} in your cart ({reason}; you have {current}).",

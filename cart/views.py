@@ -22,14 +22,9 @@ def cart_detail(request):
 def add(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
     form = AddToCartForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["quantity"])
-        services.add_to_cart(
-            cart=cart_for_request(request, create=True), product=product, quantity=form.cleaned_data["quantity"]
-        )
-    except ValidationError as error:
-        context = {"product": product, "form": form, "errors": error.messages}
+    errors = _change_line(request, product, form, services.add_to_cart)
+    if errors:
+        context = {"product": product, "form": form, "errors": errors}
         return render(request, "shop/product_detail.html", context, status=400)
     messages.success(request, f"Added {form.cleaned_data['quantity']} × {product.name} to your cart.")
     return _back_or_to_cart(request)
@@ -38,17 +33,22 @@ def add(request, product_id):
 @require_POST
 def update(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
-    form = QuantityForm(request.POST)
+    errors = _change_line(request, product, QuantityForm(request.POST), services.set_quantity)
+    if errors:
+        cart = selectors.cart_view(cart=cart_for_request(request))
+        return _cart_page(request, cart, errors=errors, status=400)
+    return _back_or_to_cart(request)
+
+
+def _change_line(request, product, form, change) -> list[str]:
+    """Check the posted quantity and apply change() with it: the errors to show, none if done."""
     try:
         if not form.is_valid():
             raise ValidationError(form.errors["quantity"])
-        services.set_quantity(
-            cart=cart_for_request(request, create=True), product=product, quantity=form.cleaned_data["quantity"]
-        )
+        change(cart=cart_for_request(request, create=True), product=product, quantity=form.cleaned_data["quantity"])
     except ValidationError as error:
-        cart = selectors.cart_view(cart=cart_for_request(request))
-        return _cart_page(request, cart, errors=error.messages, status=400)
-    return _back_or_to_cart(request)
+        return error.messages
+    return []
 
 
 @require_POST
