@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     """Login, logout, registration, and everything about sessions."""
 
     name = "accounts"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the login and logout receivers)

@@ -1,7 +1,14 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.sessions import middleware as session_middleware
 from redis.exceptions import RedisError
 
 from shop.errors import service_unavailable
+
+from .sessions import LOGGED_IN_MARK
+from .user_sessions import SEEN_AT
 
 
 class SessionMiddleware(session_middleware.SessionMiddleware):
@@ -20,3 +27,45 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
             return super().process_response(request, response)
         except RedisError as error:
             return service_unavailable(request, service="redis", error=error)
+
+
+class SessionActivityMiddleware:
+    """
+    Two things Django's sessions do not do by themselves:
+
+    - Say "your session expired" to a visitor whose logged-in session ended
+      (idle or absolute timeout, or ended from another device), on the page
+      they asked for, instead of silently treating them as a new visitor.
+    - Slide the idle timeout with use. Django refreshes a session's expiry
+      only when the session is saved; saving on every request would be a
+      Redis write per page view. Instead the session is saved (its TTL and
+      the cookie's Max-Age renewed, "last seen" recorded) once a tenth of the
+      idle timeout, at most a minute, has passed since the last time.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.COOKIES.get(settings.SESSION_COOKIE_NAME, "").startswith(LOGGED_IN_MARK):
+            # Load the session now, to know before the page is drawn. It costs
+            # nothing more: a logged-in page loads it anyway (the header shows
+            # who is logged in).
+            try:
+                request.session.get(SEEN_AT)
+            except RedisError as error:
+                return service_unavailable(request, service="redis", error=error)
+            if request.session.ended:
+                messages.info(request, "Your session expired. Please log in again.")
+        response = self.get_response(request)
+        # Not after a 5xx: Django does not save the session then either.
+        if response.status_code < 500:
+            self._note_activity(request.session)
+        return response
+
+    @staticmethod
+    def _note_activity(session):
+        if not session.accessed or session.is_empty():
+            return
+        if session.modified or session.is_due_for_refresh():
+            session[SEEN_AT] = time.time()

@@ -14,26 +14,22 @@ from django.contrib.auth import get_user_model
 from django_ratelimit.core import get_usage
 
 
-def _username(group, request):
+def _limits(username: str):
     # Normalized as the login form normalizes it (NFKC: "ｅｒｉｎ" in full-width
     # letters logs in as "erin", so it must count as "erin"), then compared
     # case-insensitively, so that "Alice" and "alice" share one count too.
-    username = get_user_model().normalize_username(request.POST.get("username", ""))
-    return username.strip().casefold()
-
-
-def _limits():
+    normalized = get_user_model().normalize_username(username).strip().casefold()
     rate_window = f"{settings.LOGIN_FAILURE_WINDOW}s"
     return [
-        ("login-failures-username", _username, f"{settings.LOGIN_FAILURES_PER_USERNAME}/{rate_window}"),
+        ("login-failures-username", lambda group, request: normalized, f"{settings.LOGIN_FAILURES_PER_USERNAME}/{rate_window}"),
         ("login-failures-ip", "ip", f"{settings.LOGIN_FAILURES_PER_IP}/{rate_window}"),
     ]
 
 
-def login_retry_after(*, request) -> int | None:
-    """Seconds until a login attempt may be made again, or None if it may now."""
+def login_retry_after(*, request, username: str) -> int | None:
+    """Seconds until a password may be tried again for username, or None if it may now."""
     waits = []
-    for group, key, rate in _limits():
+    for group, key, rate in _limits(username):
         usage = get_usage(request, group=group, key=key, rate=rate, method="POST")
         # get_usage's should_limit means "the count is already past the
         # limit"; here the count is of failures so far, so the attempt that
@@ -43,7 +39,7 @@ def login_retry_after(*, request) -> int | None:
     return max(waits) if waits else None
 
 
-def record_failed_login(*, request) -> None:
-    """Count one failed login attempt against the username and the address."""
-    for group, key, rate in _limits():
+def record_failed_login(*, request, username: str) -> None:
+    """Count one failed password against the username and the address."""
+    for group, key, rate in _limits(username):
         get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)

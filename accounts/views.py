@@ -1,17 +1,33 @@
 import math
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.generic import CreateView, TemplateView
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
 from cart.login import merge_anonymous_cart
 from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
 
-from . import throttling
-from .forms import RegistrationForm
+from . import throttling, user_sessions
+from .forms import EmailChangeForm, ReauthenticationForm, RegistrationForm
+from .reauth import reauthentication_required, record_password_entry
+from .user_sessions import PUBLIC_ID
+
+
+def _throttled(request, retry_after):
+    context = {"retry_minutes": math.ceil(retry_after / 60)}
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -28,12 +44,9 @@ class LoginView(auth_views.LoginView):
     extra_context = {"demo_username": DEMO_USERNAME, "demo_password": DEMO_PASSWORD}
 
     def post(self, request, *args, **kwargs):
-        retry_after = throttling.login_retry_after(request=request)
+        retry_after = throttling.login_retry_after(request=request, username=request.POST.get("username", ""))
         if retry_after is not None:
-            context = {"retry_minutes": math.ceil(retry_after / 60)}
-            response = render(request, "429.html", context, status=429)
-            response["Retry-After"] = str(retry_after)
-            return response
+            return _throttled(request, retry_after)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -41,7 +54,7 @@ class LoginView(auth_views.LoginView):
         return super().form_valid(form)
 
     def form_invalid(self, form):
-        throttling.record_failed_login(request=self.request)
+        throttling.record_failed_login(request=self.request, username=self.request.POST.get("username", ""))
         return super().form_invalid(form)
 
 
@@ -60,3 +73,107 @@ class RegisterView(CreateView):
 
 class ProfileView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/profile.html"
+
+
+@method_decorator(login_required, name="dispatch")
+class ReauthenticateView(FormView):
+    """Ask for the password again before a sensitive action, then go on to it."""
+
+    template_name = "accounts/reauthenticate.html"
+    form_class = ReauthenticationForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def post(self, request, *args, **kwargs):
+        # The same counts as login: a stolen session must not become a way to
+        # guess the password without limit.
+        retry_after = throttling.login_retry_after(request=request, username=request.user.get_username())
+        if retry_after is not None:
+            return _throttled(request, retry_after)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        record_password_entry(self.request)
+        target = self.request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
+            target = reverse_lazy("accounts:profile")
+        return redirect(target)
+
+    def form_invalid(self, form):
+        throttling.record_failed_login(request=self.request, username=self.request.user.get_username())
+        return super().form_invalid(form)
+
+
+@login_required
+def session_list(request):
+    sessions = user_sessions.sessions_of(user_id=request.user.pk, current_public_id=request.session.get(PUBLIC_ID))
+    return render(request, "accounts/sessions.html", {"sessions": sessions})
+
+
+@require_POST
+@login_required
+@reauthentication_required
+def end_session(request, public_id):
+    if public_id == request.session.get(PUBLIC_ID):
+        logout(request)
+        messages.info(request, "You ended this session and are logged out.")
+        return redirect("shop:home")
+    if not user_sessions.end(user_id=request.user.pk, public_id=public_id):
+        raise Http404("No such session.")
+    messages.success(request, "That session has ended. Whoever used it is logged out.")
+    return redirect("accounts:sessions")
+
+
+@require_POST
+@login_required
+@reauthentication_required
+def end_other_sessions(request):
+    ended = user_sessions.end_all(user_id=request.user.pk, except_public_id=request.session.get(PUBLIC_ID))
+    messages.success(request, f"Ended {ended} other session{'s' if ended != 1 else ''}.")
+    return redirect("accounts:sessions")
+
+
+@method_decorator(reauthentication_required, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """
+    Django's PasswordChangeView: update_session_auth_hash() gives this session
+    a new key and keeps the user logged in here; every other session of the
+    user is ended at once.
+    """
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_password_entry(self.request)
+        ended = user_sessions.end_all(user_id=self.request.user.pk, except_public_id=self.request.session[PUBLIC_ID])
+        messages.success(self.request, f"Your password is changed. {ended} other session(s) ended.")
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; a reset password ends every session of the user."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_sessions.end_all(user_id=form.user.pk)
+        return response
+
+
+@method_decorator(reauthentication_required, name="dispatch")
+class EmailChangeView(LoginRequiredMixin, UpdateView):
+    form_class = EmailChangeForm
+    template_name = "accounts/email_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your e-mail address is changed.")
+        return super().form_valid(form)

@@ -172,3 +172,7 @@ def remove_ordered(*, cart: CartRef, ordered: dict[int, int]) -> None:
     """Take what an order consumed out of the cart, and retire its checkout token."""
     args = [value for product_id, units in ordered.items() for value in (product_id, units)]
     _run(_REMOVE_ORDERED, [cart.key, cart.checkout_token_key], args)
+
+
+def refresh_lifetime(*, cart: CartRef) -> None:
+    _redis().expire(cart.key, cart.ttl)

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Early, so that every response carries X-Served-By, 503 pages included.
     "shop.middleware.ServedByMiddleware",
     # Django's SessionMiddleware, except that a session store that cannot be
@@ -47,6 +49,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Keeps an anonymous cart alive as long as its session (its response
+    # hook runs after SessionActivityMiddleware's, which decides).
+    "cart.middleware.AnonymousCartLifetimeMiddleware",
+    # Says when a logged-in session has ended, and slides the idle timeout.
+    "accounts.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that its process_exception sees a view's exception first.
     "shop.middleware.ServiceUnavailableMiddleware",
@@ -145,8 +152,15 @@ SESSION_ENGINE = "accounts.sessions"
 SESSION_CACHE_ALIAS = "sessions"
 
 # The idle timeout. The cache backend gives every session key this TTL in
-# Redis, so abandoned sessions vanish by themselves.
+# Redis, so abandoned sessions vanish by themselves; use slides it, at most
+# once a minute (accounts.middleware.SessionActivityMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT", "3600"))
+# However active, a logged-in session ends this long after its login.
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
+# Logged-in sessions a user may have at once; a login beyond ends the oldest.
+MAX_SESSIONS_PER_USER = int(os.environ.get("MAX_SESSIONS_PER_USER", "10"))
+# Sensitive actions ask for the password again when it was last typed longer ago.
+REAUTH_AFTER = int(os.environ.get("REAUTH_AFTER", "600"))
 
 # Not Django's default "sessionid" (it names the framework to an attacker).
 # The __Host- prefix makes the browser refuse the cookie unless it is Secure,
@@ -165,6 +179,33 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # nginx terminates TLS and says so in this header (deploy/nginx/shop.conf.template);
 # gunicorn is reachable only through nginx's socket.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Security headers ------------------------------------------------------
+
+# Browsers keep to HTTPS for a year. (They ignore the header over a
+# certificate they had to be told to accept, so the local stack's
+# self-signed certificate does not pin localhost.)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Django's defaults, named here because the shop relies on them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The pages run no script at all; everything they load comes from the shop.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 # --- Accounts --------------------------------------------------------------
 
@@ -214,6 +255,11 @@ CART_USER_TTL = int(os.environ.get("CART_USER_TTL", str(30 * 24 * 3600)))
 
 # The function that merges the anonymous cart into the user's at login.
 CART_MERGE_FUNCTION = "cart.services.merge_carts"
+
+# Password-reset e-mail is printed to the server's console: this is a demo
+# shop that sends no mail. Set a real backend in production.py to send it.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hearth & Home <shop@localhost>")
 
 # --- Static files and the rest ---------------------------------------------
 

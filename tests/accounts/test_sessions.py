@@ -42,18 +42,30 @@ def test_a_session_that_was_ended_meanwhile_is_not_written_back(redis_client):
 
 
 def test_an_unknown_session_id_is_an_empty_session_with_no_id():
-    store = SessionStore("no-such-session-id-0000")
+    store = SessionStore("a" + "0" * 31)
 
     assert store.load() == {}
     assert store.session_key is None
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["short", "a" + "0" * 200, "a" + "0" * 30 + "!", "A" + "0" * 31, "x" + "0" * 31, "a" + "é" * 31, "a0 " * 11],
+)
+def test_a_key_redis_could_never_have_issued_is_no_session_and_costs_no_redis_call(key, redis_down):
+    store = SessionStore(key)
+
+    assert store.session_key is None
+    assert list(store.items()) == []  # with Redis down: asked nothing
+
+
 def test_redis_down_is_an_error_not_an_empty_session(redis_down):
-    store = SessionStore("a-session-id-that-may-well-exist")
+    key = "u" + "7" * 31
+    store = SessionStore(key)
 
     with pytest.raises(RedisConnectionError):
         store.load()
-    assert store.session_key == "a-session-id-that-may-well-exist"
+    assert store.session_key == key
 
 
 def test_an_anonymous_visit_writes_no_session(client, db, redis_client):

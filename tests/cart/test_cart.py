@@ -173,7 +173,7 @@ def test_the_header_shows_the_number_of_units_on_every_page(client, mug):
 def test_the_session_holds_only_what_names_the_cart(client, mug, redis_client):
     add(client, mug, 3)
 
-    assert set(client.session.keys()) == {"cart_id"}
+    assert set(client.session.keys()) == {"cart_id", "_seen_at"}
     assert redis_client.hgetall(f"shop:cart:anon:{client.session['cart_id']}") == {str(mug.pk): "3"}
 
 

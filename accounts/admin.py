@@ -1,0 +1,22 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from . import user_sessions
+
+User = get_user_model()
+
+
+class ShopUserAdmin(UserAdmin):
+    """Django's UserAdmin, plus ending every session of a user (a lost laptop, a leaked password)."""
+
+    actions = ["end_all_sessions"]
+
+    @admin.action(description="End all sessions of the selected users")
+    def end_all_sessions(self, request, queryset):
+        ended = sum(user_sessions.end_all(user_id=user.pk) for user in queryset)
+        self.message_user(request, f"Ended {ended} session(s).", messages.SUCCESS)
+
+
+admin.site.unregister(User)
+admin.site.register(User, ShopUserAdmin)
