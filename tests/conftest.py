@@ -93,6 +93,21 @@ def stack(tmp_path_factory, database_dir):
 
 
 @pytest.fixture(scope="session")
+def short_timeout_stack(tmp_path_factory):
+    """A second stack whose sessions idle out after 4 s and end 10 s after login."""
+    stack = Stack(
+        state_dir=tmp_path_factory.mktemp("short-timeout-stack"),
+        https_port=free_port(),
+        http_port=free_port(),
+        workers=4,
+        extra_env={"SESSION_IDLE_TIMEOUT": "4", "SESSION_ABSOLUTE_TIMEOUT": "10"},
+    )
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
 def stack_products(stack):
     """Products made for the concurrency tests on the stack: {slug: id}."""
     code = """

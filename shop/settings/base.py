@@ -157,6 +157,11 @@ SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT", "3600"))
 # However active, a logged-in session ends this long after its login.
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
+# The cookie lasts until the browser closes; Redis's TTL is what enforces the
+# idle timeout. A cookie that expired with the session (Max-Age = the idle
+# timeout) would vanish from the browser unseen, and the shop could not tell
+# the visitor "your session expired" when they come back.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Logged-in sessions a user may have at once; a login beyond ends the oldest.
 MAX_SESSIONS_PER_USER = int(os.environ.get("MAX_SESSIONS_PER_USER", "10"))
 # Sensitive actions ask for the password again when it was last typed longer ago.

@@ -42,3 +42,7 @@ def test_the_idle_timeout_is_an_hour_by_default():
 
 def test_debug_is_off():
     assert base.DEBUG is False
+
+
+def test_the_session_cookie_outlives_the_idle_timeout_so_an_expired_visit_can_be_told():
+    assert base.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
