@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from .models import SavedAddress
+
 
 class RegistrationForm(UserCreationForm):
     """Django's UserCreationForm (username, password1, password2) plus an e-mail."""
@@ -36,3 +38,9 @@ class EmailChangeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+
+
+class SavedAddressForm(forms.ModelForm):
+    class Meta:
+        model = SavedAddress
+        fields = ["full_name", "address", "city", "postal_code", "country"]

@@ -2,17 +2,28 @@
 Re-authentication before sensitive actions (OWASP ASVS 3.7.1).
 
 A session remembers when its user last typed their password (at login, and
-at each re-authentication). Changing the password or the e-mail address and
-ending sessions ask for it again once that is longer ago than REAUTH_AFTER.
+at each re-authentication). Changing the password or the e-mail address,
+the saved address, and ending sessions ask for it again once that is longer
+ago than REAUTH_AFTER.
+
+The password is asked for at the action's own URL, and the action then goes
+on: a GET page is shown, a POST (say, "end this session") is carried out
+with the fields it was first sent with. No redirect can repeat a POST, so
+the form carries them along.
 """
 
 import time
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
 
+from . import throttling
+from .forms import ReauthenticationForm
 from .user_sessions import PASSWORD_AT
+
+PASSWORD_FIELD = "reauth_password"
+METHOD_FIELD = "reauth_method"
 
 
 def password_is_recent(request) -> bool:
@@ -26,16 +37,49 @@ def record_password_entry(request) -> None:
 
 
 def reauthentication_required(view):
-    """Send a user whose password entry is not recent to re-enter it, then back."""
+    """Ask for the password at this URL unless it was typed recently, then go on."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         # Logged-out visitors are the view's own login_required's to handle.
         if not request.user.is_authenticated or password_is_recent(request):
             return view(request, *args, **kwargs)
-        # After a POST, come back to the page the form was on, not to the
-        # action itself (a redirect cannot repeat a POST).
-        back_to = request.path if request.method == "GET" else request.POST.get("next") or "/accounts/sessions/"
-        return redirect_to_login(back_to, login_url="accounts:reauthenticate")
+        if request.method == "POST" and PASSWORD_FIELD in request.POST:
+            answer = _check_password(request)
+            if answer is not None:
+                return answer
+            if request.POST.get(METHOD_FIELD) == "GET":
+                return redirect(request.get_full_path())
+            return view(request, *args, **kwargs)
+        return _ask_for_password(request, ReauthenticationForm(request.user))
 
     return wrapper
+
+
+def _check_password(request):
+    """None when the password is right (and recorded); otherwise the page to show."""
+    username = request.user.get_username()
+    # The same counts as login: a stolen session must not become a way to
+    # guess the password without limit.
+    retry_after = throttling.login_retry_after(request=request, username=username)
+    if retry_after is not None:
+        return throttling.throttled_response(request, retry_after)
+    form = ReauthenticationForm(request.user, {"password": request.POST[PASSWORD_FIELD]})
+    if not form.is_valid():
+        throttling.record_failed_login(request=request, username=username)
+        return _ask_for_password(request, form)
+    record_password_entry(request)
+    return None
+
+
+def _ask_for_password(request, form):
+    carried = {}
+    if request.method == "POST":
+        carried = {
+            name: value
+            for name, value in request.POST.items()
+            if name not in ("csrfmiddlewaretoken", PASSWORD_FIELD, METHOD_FIELD)
+        }
+    original_method = request.POST.get(METHOD_FIELD, request.method) if request.method == "POST" else "GET"
+    context = {"form": form, "carried": carried, "original_method": original_method}
+    return render(request, "accounts/reauthenticate.html", context)

@@ -9,8 +9,11 @@ the password is hashed, so a throttled attempt costs no hashing and is
 refused even when its password is right.
 """
 
+import math
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
 
@@ -43,3 +46,10 @@ def record_failed_login(*, request, username: str) -> None:
     """Count one failed password against the username and the address."""
     for group, key, rate in _limits(username):
         get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+
+
+def throttled_response(request, retry_after: int):
+    """The 429 page for a throttled attempt, saying when to try again."""
+    response = render(request, "429.html", {"retry_minutes": math.ceil(retry_after / 60)}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

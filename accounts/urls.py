@@ -12,13 +12,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.RegisterView.as_view(), name="register"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
-    path("reauthenticate/", views.ReauthenticateView.as_view(), name="reauthenticate"),
     # The id in these URLs names a session in the user's list; it is never
     # the session key.
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/end-others/", views.end_other_sessions, name="end_other_sessions"),
     path("sessions/<str:public_id>/end/", views.end_session, name="end_session"),
     path("email/change/", views.EmailChangeView.as_view(), name="email_change"),
+    path("address/", views.SavedAddressView.as_view(), name="saved_address"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/reset/",

@@ -1,5 +1,3 @@
-import math
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -10,24 +8,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, FormView, TemplateView, UpdateView
+from django.views.generic import CreateView, TemplateView, UpdateView
 
 from cart.login import merge_anonymous_cart
 from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
 
 from . import throttling, user_sessions
-from .forms import EmailChangeForm, ReauthenticationForm, RegistrationForm
+from .forms import EmailChangeForm, RegistrationForm, SavedAddressForm
+from .models import SavedAddress
 from .reauth import reauthentication_required, record_password_entry
 from .user_sessions import PUBLIC_ID
-
-
-def _throttled(request, retry_after):
-    context = {"retry_minutes": math.ceil(retry_after / 60)}
-    response = render(request, "429.html", context, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -46,7 +37,7 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         retry_after = throttling.login_retry_after(request=request, username=request.POST.get("username", ""))
         if retry_after is not None:
-            return _throttled(request, retry_after)
+            return throttling.throttled_response(request, retry_after)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -73,36 +64,6 @@ class RegisterView(CreateView):
 
 class ProfileView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/profile.html"
-
-
-@method_decorator(login_required, name="dispatch")
-class ReauthenticateView(FormView):
-    """Ask for the password again before a sensitive action, then go on to it."""
-
-    template_name = "accounts/reauthenticate.html"
-    form_class = ReauthenticationForm
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def post(self, request, *args, **kwargs):
-        # The same counts as login: a stolen session must not become a way to
-        # guess the password without limit.
-        retry_after = throttling.login_retry_after(request=request, username=request.user.get_username())
-        if retry_after is not None:
-            return _throttled(request, retry_after)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        record_password_entry(self.request)
-        target = self.request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
-            target = reverse_lazy("accounts:profile")
-        return redirect(target)
-
-    def form_invalid(self, form):
-        throttling.record_failed_login(request=self.request, username=self.request.user.get_username())
-        return super().form_invalid(form)
 
 
 @login_required
@@ -176,4 +137,20 @@ class EmailChangeView(LoginRequiredMixin, UpdateView):
 
     def form_valid(self, form):
         messages.success(self.request, "Your e-mail address is changed.")
+        return super().form_valid(form)
+
+
+@method_decorator(reauthentication_required, name="dispatch")
+class SavedAddressView(LoginRequiredMixin, UpdateView):
+    """The address kept in the account: seeing it or changing it asks for the password when it is old."""
+
+    form_class = SavedAddressForm
+    template_name = "accounts/saved_address.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_object(self, queryset=None):
+        return SavedAddress.objects.filter(user=self.request.user).first() or SavedAddress(user=self.request.user)
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your address is saved.")
         return super().form_valid(form)

@@ -1,8 +1,11 @@
-"""The cart's part in logging in: the anonymous cart joins the user's."""
+"""The cart's part in the user's account: merging at login, the saved address at checkout."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.utils.module_loading import import_string
+
+from accounts.models import SavedAddress
+from accounts.reauth import password_is_recent
 
 from .identity import SESSION_KEY, session_cart, user_cart
 
@@ -27,3 +30,15 @@ def merge_anonymous_cart(request, *, user) -> None:
     units = sum(added.values())
     if units:
         messages.info(request, f"We added {units} item{'s' if units != 1 else ''} from before you logged in to your cart.")
+
+
+def saved_shipping_address(request) -> dict[str, str]:
+    """
+    The user's saved address, to fill in the checkout form; nothing unless
+    the password was typed recently, since showing a saved address is one
+    of the things that asks for it (ASVS 3.7.1).
+    """
+    if not password_is_recent(request):
+        return {}
+    saved = SavedAddress.objects.filter(user=request.user).first()
+    return saved.as_shipping() if saved else {}

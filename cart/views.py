@@ -11,6 +11,7 @@ from shop.models import Product
 from . import selectors, services
 from .forms import AddToCartForm, CheckoutForm, QuantityForm
 from .identity import cart_for_request
+from .login import saved_shipping_address
 
 
 @require_GET
@@ -104,7 +105,8 @@ def _checkout_start(request, cart):
     if not cart_view.lines:
         messages.info(request, "Your cart is empty: add something before checking out.")
         return redirect("cart:detail")
-    return _checkout_page(request, CheckoutForm(initial={"checkout_token": token}), cart_view)
+    initial = {"checkout_token": token, **saved_shipping_address(request)}
+    return _checkout_page(request, CheckoutForm(initial=initial), cart_view)
 
 
 @login_required

@@ -98,26 +98,39 @@ def test_ending_someone_elses_or_an_unknown_session_answers_404(log_in):
     assert laptop.post("/accounts/sessions/not-a-session-of-mine/end/").status_code == 404
 
 
-def test_ending_a_session_asks_for_the_password_when_it_was_typed_long_ago(log_in, password):
+def test_ending_a_session_asks_for_the_password_when_it_was_typed_long_ago(log_in):
     laptop, phone = log_in(device()), log_in(device())
     age_password_entry(laptop)
 
-    response = laptop.post(f"/accounts/sessions/{phone.session[PUBLIC_ID]}/end/", {"next": "/accounts/sessions/"})
+    response = laptop.post(f"/accounts/sessions/{phone.session[PUBLIC_ID]}/end/")
 
-    assert response["Location"] == "/accounts/reauthenticate/?next=/accounts/sessions/"
+    assert response.status_code == 200
+    assert "Confirm it's you" in response.content.decode()
     assert phone.get("/accounts/profile/").status_code == 200
 
 
-def test_re_authenticating_changes_the_session_key_and_goes_on(log_in, password):
+def test_after_the_password_the_session_is_ended_as_asked(log_in, password):
+    laptop, phone = log_in(device()), log_in(device())
+    age_password_entry(laptop)
+    end_phone = f"/accounts/sessions/{phone.session[PUBLIC_ID]}/end/"
+    laptop.post(end_phone)
+
+    response = laptop.post(end_phone, {"reauth_password": password, "reauth_method": "POST"})
+
+    assert response["Location"] == "/accounts/sessions/"
+    assert phone.get("/accounts/profile/").status_code == 302
+
+
+def test_re_authenticating_changes_the_session_key(log_in, password):
     laptop = log_in(device())
     age_password_entry(laptop)
     old_key = laptop.cookies[SESSION_COOKIE].value
 
-    response = laptop.post("/accounts/reauthenticate/?next=/accounts/sessions/", {"password": password})
+    response = laptop.post("/accounts/password/change/", {"reauth_password": password, "reauth_method": "GET"})
 
-    assert response["Location"] == "/accounts/sessions/"
+    assert response["Location"] == "/accounts/password/change/"
     assert laptop.cookies[SESSION_COOKIE].value != old_key
-    assert laptop.get("/accounts/sessions/").context["sessions"][0].current
+    assert laptop.get("/accounts/password/change/").context["form"].__class__.__name__ == "PasswordChangeForm"
 
 
 def test_a_wrong_password_at_re_authentication_is_refused_and_counted(log_in):
@@ -125,9 +138,11 @@ def test_a_wrong_password_at_re_authentication_is_refused_and_counted(log_in):
     age_password_entry(laptop)
 
     for _attempt in range(5):
-        assert laptop.post("/accounts/reauthenticate/", {"password": "wrong"}).status_code == 200
+        response = laptop.post("/accounts/password/change/", {"reauth_password": "wrong", "reauth_method": "GET"})
+        assert "That is not your password." in response.content.decode()
 
-    assert laptop.post("/accounts/reauthenticate/", {"password": "wrong"}).status_code == 429
+    response = laptop.post("/accounts/password/change/", {"reauth_password": "wrong", "reauth_method": "GET"})
+    assert response.status_code == 429
 
 
 def test_a_login_beyond_the_cap_ends_the_oldest_session(log_in, settings):
@@ -177,7 +192,7 @@ def test_changing_the_password_asks_for_the_password_when_it_was_typed_long_ago(
     laptop = log_in(device())
     age_password_entry(laptop)
 
-    assert laptop.get("/accounts/password/change/")["Location"].startswith("/accounts/reauthenticate/")
+    assert "Confirm it's you" in laptop.get("/accounts/password/change/").content.decode()
 
 
 def test_changing_the_e_mail_address_asks_for_the_password_when_it_was_typed_long_ago(log_in, user):
@@ -186,7 +201,7 @@ def test_changing_the_e_mail_address_asks_for_the_password_when_it_was_typed_lon
 
     response = laptop.post("/accounts/email/change/", {"email": "new@example.com"})
 
-    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert "Confirm it's you" in response.content.decode()
     user.refresh_from_db()
     assert user.email == "alice@example.com"
 
@@ -227,3 +242,26 @@ def test_an_admin_can_end_every_session_of_a_user(log_in, user, django_user_mode
 def test_user_agents_are_described_as_a_person_reads_them():
     assert user_sessions.describe_user_agent(FIREFOX) == "Firefox 128 on Windows"
     assert user_sessions.describe_user_agent("") == "Unknown browser"
+
+
+ADDRESS = {"full_name": "Alice A", "address": "3 Elm St", "city": "Oakton", "postal_code": "22124", "country": "USA"}
+
+
+def test_seeing_the_saved_address_asks_for_the_password_when_it_was_typed_long_ago(log_in, user):
+    laptop = log_in(device())
+    laptop.post("/accounts/address/", ADDRESS)
+    age_password_entry(laptop)
+
+    page = laptop.get("/accounts/address/").content.decode()
+
+    assert "Confirm it's you" in page
+    assert "3 Elm St" not in page
+
+
+def test_the_saved_address_is_kept_and_shown_right_after_a_login(log_in, user):
+    laptop = log_in(device())
+
+    laptop.post("/accounts/address/", ADDRESS)
+
+    assert user.saved_address.city == "Oakton"
+    assert "3 Elm St" in laptop.get("/accounts/address/").content.decode()

@@ -23,6 +23,8 @@ def account(browser, stack):
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.locator(".username")).to_have_text(username)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
     context.close()
     return username
 
@@ -116,3 +118,21 @@ def test_the_shop_fits_a_phone_screen(page, screenshot):
 
     assert overflow <= 0
     screenshot(page, "09-home-phone")
+
+
+def test_a_shopper_sees_where_they_are_logged_in_and_ends_another_session(browser, stack, page, account, screenshot):
+    other = browser.new_context(base_url=stack.url, ignore_https_errors=True).new_page()
+    other.goto("/accounts/login/")
+    log_in(other, account)
+    page.goto("/accounts/login/")
+    log_in(page, account)
+
+    page.goto("/accounts/sessions/")
+    expect(page.get_by_test_id("session")).to_have_count(2)
+    screenshot(page, "10-sessions")
+    page.get_by_role("button", name="End session").click()
+
+    expect(page.get_by_text("That session has ended.")).to_be_visible()
+    other.goto("/accounts/profile/")
+    expect(other.get_by_text("Your session expired. Please log in again.")).to_be_visible()
+    other.context.close()

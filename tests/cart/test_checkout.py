@@ -193,3 +193,26 @@ def test_someone_elses_order_answers_404(logged_in_client, mug):
 
 def test_the_order_history_needs_a_login(client, db):
     assert client.get("/orders/")["Location"] == "/accounts/login/?next=/orders/"
+
+
+def test_the_checkout_fills_in_the_saved_address_when_the_password_is_recent(logged_in_client, mug):
+    logged_in_client.post("/accounts/address/", ADDRESS)
+    add(logged_in_client, mug, 1)
+
+    form = logged_in_client.get("/checkout/").context["form"]
+
+    assert form.initial["city"] == "Springfield"
+
+
+def test_the_checkout_does_not_show_the_saved_address_when_the_password_is_old(logged_in_client, mug):
+    from accounts.user_sessions import PASSWORD_AT
+
+    logged_in_client.post("/accounts/address/", ADDRESS)
+    add(logged_in_client, mug, 1)
+    session = logged_in_client.session
+    session[PASSWORD_AT] = 0
+    session.save()
+
+    form = logged_in_client.get("/checkout/").context["form"]
+
+    assert "city" not in form.initial
