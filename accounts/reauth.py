@@ -17,6 +17,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 
 from . import throttling
 from .forms import ReauthenticationForm
@@ -73,6 +74,7 @@ def _check_password(request):
 
 
 def _ask_for_password(request, form):
+    original_method = request.POST.get(METHOD_FIELD, request.method) if request.method == "POST" else "GET"
     carried = {}
     if request.method == "POST":
         carried = {
@@ -80,6 +82,11 @@ def _ask_for_password(request, form):
             for name, value in request.POST.items()
             if name not in ("csrfmiddlewaretoken", PASSWORD_FIELD, METHOD_FIELD)
         }
-    original_method = request.POST.get(METHOD_FIELD, request.method) if request.method == "POST" else "GET"
+    # Passwords typed into the form that was interrupted are never written
+    # into this page; that form is shown again instead, to be filled anew.
+    if any("password" in name for name in carried):
+        carried, original_method = {}, "GET"
     context = {"form": form, "carried": carried, "original_method": original_method}
-    return render(request, "accounts/reauthenticate.html", context)
+    response = render(request, "accounts/reauthenticate.html", context)
+    add_never_cache_headers(response)
+    return response

@@ -39,8 +39,10 @@ def record_session(sender, request, user, **kwargs):
     )
 
 
-@receiver(user_logged_out, dispatch_uid="accounts.forget_session")
-def forget_session(sender, request, user, **kwargs):
+@receiver(user_logged_out, dispatch_uid="accounts.end_session_at_logout")
+def end_session_at_logout(sender, request, user, **kwargs):
+    # The key and its index entry go together, in one step: should Redis
+    # fail half-way, the session must not live on unlisted.
     public_id = request.session.get(PUBLIC_ID)
     if user is not None and public_id:
-        user_sessions.forget(user_id=user.pk, public_id=public_id)
+        user_sessions.end(user_id=user.pk, public_id=public_id)

@@ -23,7 +23,9 @@ it falls short for Redis and for OWASP ASVS level 3:
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.backends.cache import SessionStore as CacheSessionStore
 from django.utils.crypto import get_random_string
 
@@ -89,13 +91,30 @@ class SessionStore(CacheSessionStore):
     def cycle_key(self):
         # Django cycles the key when the user logs in, re-authenticates or
         # changes their password: every time, the session is a logged-in one.
-        old_key = self.session_key
         self._next_key_mark = LOGGED_IN_MARK
-        super().cycle_key()
-        if self.get(PUBLIC_ID) and old_key:
-            user_sessions.rekey(
-                user_id=self.get("_auth_user_id"), public_id=self[PUBLIC_ID], session_key=self.session_key
+        public_id, old_key = self.get(PUBLIC_ID), self.session_key
+        if not (public_id and old_key):
+            return super().cycle_key()
+        # A session in the user's list moves to its new key in one atomic
+        # step with its index entry: ended meanwhile from another device, it
+        # must stay ended, not come back under the new key.
+        data = self._session
+        for _attempt in range(100):
+            new_key = LOGGED_IN_MARK + get_random_string(31, VALID_KEY_CHARS)
+            moved = user_sessions.move(
+                user_id=self.get(SESSION_KEY),
+                public_id=public_id,
+                old_key=old_key,
+                new_key=new_key,
+                data=data,
+                ttl=self.get_expiry_age(),
             )
+            if moved == 1:
+                self._session_key, self._session_cache, self.modified = new_key, data, True
+                return
+            if moved == 0:
+                raise SessionInterrupted("This session was ended elsewhere while its key was being renewed.")
+        raise RuntimeError("Unable to create a new session key.")
 
     def create(self):
         # SET NX both reserves the key and detects a collision; Django's

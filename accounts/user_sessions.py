@@ -13,6 +13,7 @@ whenever the index is read, so it never grows without bound, and the index
 itself expires when the newest session it lists would.
 """
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django_redis import get_redis_connection
 from ua_parser import parse as parse_user_agent
+
+from shop.lua import run_script
 
 SESSION_KEY_PREFIX = "session:"  # accounts.sessions.SessionStore.cache_key_prefix
 
@@ -63,8 +66,76 @@ def _redis():
     return get_redis_connection("sessions")
 
 
+def _sessions_cache():
+    return caches[settings.SESSION_CACHE_ALIAS]
+
+
 def _session_redis_key(session_key: str) -> str:
-    return caches[settings.SESSION_CACHE_ALIAS].make_key(SESSION_KEY_PREFIX + session_key)
+    return _sessions_cache().make_key(SESSION_KEY_PREFIX + session_key)
+
+
+# Every change that touches both the index and the sessions it names is one
+# Lua script: an "end this session" racing a key change (re-authentication,
+# password change) on another worker must neither miss the session nor bring
+# it back. Session keys in Redis are ARGV[1] (the prefix) .. the key.
+
+_END_THESE = """
+-- KEYS[1] index; ARGV[1] session key prefix, ARGV[2..] public ids
+local ended = 0
+for i = 2, #ARGV do
+  local session_key = redis.call('HGET', KEYS[1], ARGV[i])
+  if session_key then
+    redis.call('DEL', ARGV[1] .. session_key)
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    ended = ended + 1
+  end
+end
+return ended
+"""
+
+_END_ALL_BUT = """
+-- KEYS[1] index; ARGV[1] session key prefix, ARGV[2] the public id to keep ('' for none)
+local entries = redis.call('HGETALL', KEYS[1])
+local ended = 0
+for i = 1, #entries, 2 do
+  if entries[i] ~= ARGV[2] then
+    redis.call('DEL', ARGV[1] .. entries[i + 1])
+    redis.call('HDEL', KEYS[1], entries[i])
+    ended = ended + 1
+  end
+end
+return ended
+"""
+
+_MOVE = """
+-- KEYS[1] index, KEYS[2] old session, KEYS[3] new session
+-- ARGV: public id, old key, new key, session data, ttl
+-- 0: the session was ended meanwhile; -1: the new key is taken; 1: moved.
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] or redis.call('EXISTS', KEYS[2]) == 0 then
+  return 0
+end
+if not redis.call('SET', KEYS[3], ARGV[4], 'NX', 'EX', ARGV[5]) then
+  return -1
+end
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+"""
+
+_PRUNE = """
+-- KEYS[1] index; ARGV: public id, session key, ... of sessions found gone.
+-- Only entries that still name the gone key: one re-keyed meanwhile stays.
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+  end
+end
+return 1
+"""
+
+
+def _run(source: str, keys: list[str], args: list):
+    return run_script(alias=settings.SESSION_CACHE_ALIAS, source=source, keys=keys, args=args)
 
 
 def add(*, user_id, public_id: str, session_key: str) -> None:
@@ -76,14 +147,17 @@ def add(*, user_id, public_id: str, session_key: str) -> None:
         pipe.execute()
 
 
-def rekey(*, user_id, public_id: str, session_key: str) -> None:
-    """The session's key changed (re-authentication, password change): follow it."""
-    _redis().hset(_index_key(user_id), public_id, session_key)
-
-
-def forget(*, user_id, public_id: str) -> None:
-    """The session was ended by its own logout."""
-    _redis().hdel(_index_key(user_id), public_id)
+def move(*, user_id, public_id: str, old_key: str, new_key: str, data: dict, ttl: int) -> int:
+    """
+    Give a listed session a new key (accounts.sessions.SessionStore.cycle_key):
+    1 when done, 0 when the session was ended meanwhile, -1 when new_key is taken.
+    """
+    encoded = _sessions_cache().client.encode(data)
+    return _run(
+        _MOVE,
+        [_index_key(user_id), _session_redis_key(old_key), _session_redis_key(new_key)],
+        [public_id, old_key, new_key, encoded, ttl],
+    )
 
 
 def sessions_of(*, user_id, current_public_id: str | None = None) -> list[UserSession]:
@@ -104,67 +178,46 @@ def sessions_of(*, user_id, current_public_id: str | None = None) -> list[UserSe
 
 
 def end(*, user_id, public_id: str) -> bool:
-    """End one session of the user; False if the user has no such session."""
-    redis = _redis()
-    session_key = redis.hget(_index_key(user_id), public_id)
-    if session_key is None:
-        return False
-    _end(redis, user_id, {public_id: session_key.decode()})
-    return True
+    """End one session of the user (from any device, or its own logout); False if there is none."""
+    return bool(_run(_END_THESE, [_index_key(user_id)], [_session_redis_key(""), public_id]))
 
 
 def end_all(*, user_id, except_public_id: str | None = None) -> int:
     """End every session of the user (but one, if named); returns how many ended."""
-    redis = _redis()
-    entries = {
-        public_id.decode(): session_key.decode()
-        for public_id, session_key in redis.hgetall(_index_key(user_id)).items()
-        if public_id.decode() != except_public_id
-    }
-    _end(redis, user_id, entries)
-    return len(entries)
+    return _run(_END_ALL_BUT, [_index_key(user_id)], [_session_redis_key(""), except_public_id or ""])
 
 
 def end_oldest_beyond(*, user_id, limit: int, keep_public_id: str) -> int:
     """Keep at most `limit` sessions of the user (one of them keep_public_id), ending the oldest."""
     live = _live_sessions(user_id)
     live.pop(keep_public_id, None)
-    by_age = sorted(live.items(), key=lambda item: item[1][1].get(LOGIN_AT, 0))
-    limit -= 1  # the one kept
-    surplus = by_age[: max(0, len(by_age) - limit)]
-    _end(_redis(), user_id, {public_id: key for public_id, (key, _data) in surplus})
-    return len(surplus)
-
-
-def _end(redis, user_id, entries: dict[str, str]) -> None:
-    if not entries:
-        return
-    with redis.pipeline(transaction=False) as pipe:
-        pipe.delete(*[_session_redis_key(session_key) for session_key in entries.values()])
-        pipe.hdel(_index_key(user_id), *entries)
-        pipe.execute()
+    # A session still in the middle of logging in has no login time saved
+    # yet: it is the newest, not the oldest.
+    by_age = sorted(live, key=lambda public_id: live[public_id][1].get(LOGIN_AT, math.inf))
+    surplus = by_age[: max(0, len(by_age) - (limit - 1))]
+    if not surplus:
+        return 0
+    return _run(_END_THESE, [_index_key(user_id)], [_session_redis_key(""), *surplus])
 
 
 def _live_sessions(user_id) -> dict[str, tuple[str, dict]]:
     """public id -> (session key, session data) for the sessions that still exist; prunes the rest."""
-    redis = _redis()
     entries = {
         public_id.decode(): session_key.decode()
-        for public_id, session_key in redis.hgetall(_index_key(user_id)).items()
+        for public_id, session_key in _redis().hgetall(_index_key(user_id)).items()
     }
     if not entries:
         return {}
-    cache = caches[settings.SESSION_CACHE_ALIAS]
-    stored = cache.get_many([SESSION_KEY_PREFIX + key for key in entries.values()])
+    stored = _sessions_cache().get_many([SESSION_KEY_PREFIX + key for key in entries.values()])
     live, gone = {}, []
     for public_id, session_key in entries.items():
         data = stored.get(SESSION_KEY_PREFIX + session_key)
         if data is None:
-            gone.append(public_id)
+            gone += [public_id, session_key]
         else:
             live[public_id] = (session_key, data)
     if gone:
-        redis.hdel(_index_key(user_id), *gone)
+        _run(_PRUNE, [_index_key(user_id)], gone)
     return live
 
 

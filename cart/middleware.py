@@ -1,5 +1,11 @@
+import logging
+
+from redis.exceptions import RedisError
+
 from .identity import session_cart
 from .storage import refresh_lifetime
+
+logger = logging.getLogger(__name__)
 
 
 class AnonymousCartLifetimeMiddleware:
@@ -22,5 +28,9 @@ class AnonymousCartLifetimeMiddleware:
         if session.accessed and session.modified and not request.user.is_authenticated:
             cart = session_cart(request)
             if cart is not None:
-                refresh_lifetime(cart=cart)
+                try:
+                    refresh_lifetime(cart=cart)
+                except RedisError as error:
+                    # Best effort: the cart keeps the lifetime of its last change.
+                    logger.warning("Could not renew the lifetime of an anonymous cart: %s", error)
         return response

@@ -12,9 +12,10 @@ changed half-way.
 """
 
 from dataclasses import dataclass
-from functools import cache
 
 from django_redis import get_redis_connection
+
+from shop.lua import run_script
 
 # Answers of the scripts that change a line.
 CHANGED = 0
@@ -116,15 +117,8 @@ def _redis():
     return get_redis_connection("default")
 
 
-@cache
-def _script(source: str):
-    # A Script sends EVALSHA, and EVAL only the first time a Redis has not
-    # seen it, so a script costs one round trip.
-    return _redis().register_script(source)
-
-
 def _run(source: str, keys: list[str], args: list) -> list:
-    return _script(source)(keys=keys, args=args, client=_redis())
+    return run_script(alias="default", source=source, keys=keys, args=args)
 
 
 def add(*, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int) -> tuple[int, int]:

@@ -173,9 +173,12 @@ def test_logging_out_removes_the_session_from_the_index(log_in, user, redis_clie
     assert redis_client.hgetall(f"shop:user-sessions:{user.pk}") == {}
 
 
-def test_changing_the_password_keeps_this_session_with_a_new_key_and_ends_the_others(log_in, password):
+def test_changing_the_password_keeps_this_session_with_a_new_key_and_ends_the_others(
+    log_in, password, user, redis_client
+):
     laptop, phone = log_in(device()), log_in(device())
     old_key = laptop.cookies[SESSION_COOKIE].value
+    phone_key, phone_id = phone.cookies[SESSION_COOKIE].value, phone.session[PUBLIC_ID]
 
     response = laptop.post(
         "/accounts/password/change/",
@@ -183,6 +186,10 @@ def test_changing_the_password_keeps_this_session_with_a_new_key_and_ends_the_ot
     )
 
     assert response.status_code == 302
+    # Ended at once in Redis, not only when the other session next comes
+    # and Django finds its password hash stale.
+    assert not redis_client.exists(f"shop:1:session:{phone_key}")
+    assert phone_id not in redis_client.hgetall(f"shop:user-sessions:{user.pk}")
     assert laptop.cookies[SESSION_COOKIE].value != old_key
     assert laptop.get("/accounts/profile/").status_code == 200
     assert phone.get("/accounts/profile/").status_code == 302
@@ -215,7 +222,7 @@ def test_the_e_mail_address_changes_right_after_a_login(log_in, user):
     assert user.email == "new@example.com"
 
 
-def test_a_password_reset_ends_every_session_of_the_user(log_in, client):
+def test_a_password_reset_ends_every_session_of_the_user(log_in, client, user, redis_client):
     laptop, phone = log_in(device()), log_in(device())
 
     client.post("/accounts/password/reset/", {"email": "alice@example.com"})
@@ -224,6 +231,8 @@ def test_a_password_reset_ends_every_session_of_the_user(log_in, client):
     response = client.post(form_url, {"new_password1": "reset-meadow-77", "new_password2": "reset-meadow-77"})
 
     assert response["Location"] == "/accounts/password/reset/complete/"
+    assert redis_client.hgetall(f"shop:user-sessions:{user.pk}") == {}
+    assert redis_client.keys("shop:1:session:u*") == []
     assert laptop.get("/accounts/profile/").status_code == 302
     assert phone.get("/accounts/profile/").status_code == 302
 
@@ -265,3 +274,43 @@ def test_the_saved_address_is_kept_and_shown_right_after_a_login(log_in, user):
 
     assert user.saved_address.city == "Oakton"
     assert "3 Elm St" in laptop.get("/accounts/address/").content.decode()
+
+
+def test_a_session_ended_while_its_key_is_being_renewed_stays_ended(log_in, user, redis_client):
+    from django.contrib.sessions.exceptions import SessionInterrupted
+
+    from accounts.sessions import SessionStore
+
+    phone = log_in(device())
+    store = SessionStore(phone.cookies[SESSION_COOKIE].value)
+    store.load()  # the phone's request has read its session ...
+    user_sessions.end(user_id=user.pk, public_id=store[PUBLIC_ID])  # ... when the laptop ends it
+
+    with pytest.raises(SessionInterrupted):
+        store.cycle_key()  # the phone re-authenticates
+
+    assert redis_client.keys("shop:1:session:u*") == []
+    assert redis_client.hgetall(f"shop:user-sessions:{user.pk}") == {}
+
+
+def test_the_re_authentication_page_never_carries_a_typed_password(log_in, password):
+    laptop = log_in(device())
+    age_password_entry(laptop)
+
+    response = laptop.post(
+        "/accounts/password/change/",
+        {"old_password": password, "new_password1": "typed-secret-55", "new_password2": "typed-secret-55"},
+    )
+
+    assert "Confirm it's you" in response.content.decode()
+    assert "typed-secret-55" not in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_logging_out_here_from_the_sessions_page_needs_no_password(log_in):
+    laptop = log_in(device())
+    age_password_entry(laptop)
+
+    page = laptop.get("/accounts/sessions/").content.decode()
+
+    assert 'action="/accounts/logout/"' in page
