@@ -25,3 +25,9 @@ def test_every_asvs_v3_requirement_has_a_row_on_the_security_page():
     ]  # fmt: skip
 
     assert [number for number in expected if f"| {number} " not in page] == []
+
+
+def test_every_row_of_the_security_page_names_a_test():
+    rows = [line for line in (ROOT / "docs" / "security.md").read_text().splitlines() if line.startswith("| 3.")]
+
+    assert [row.split("|")[1].strip() for row in rows if "`tests/" not in row] == []

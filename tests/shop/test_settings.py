@@ -46,3 +46,11 @@ def test_debug_is_off():
 
 def test_the_session_cookie_outlives_the_idle_timeout_so_an_expired_visit_can_be_told():
     assert base.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_the_only_way_to_log_in_is_the_shops_own_password_check():
+    # No OAuth tokens, no federated identity provider: ASVS 3.5.1 and 3.6.x do not apply.
+    from django.conf import settings
+
+    assert settings.AUTHENTICATION_BACKENDS == ["django.contrib.auth.backends.ModelBackend"]
+    assert not [app for app in settings.INSTALLED_APPS if "oauth" in app or "social" in app or "saml" in app]
