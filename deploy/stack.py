@@ -272,6 +272,23 @@ class Stack:
     def stop_redis(self) -> None:
         self._terminate("redis")
 
+    def send_signal(self, name: str, signum: int) -> None:
+        """Signal one of the stack's processes: SIGHUP to gunicorn is a rolling restart of its workers."""
+        os.kill(self.pid(name), signum)
+
+    def gunicorn_workers(self) -> list[int]:
+        """The pids of the gunicorn master's workers."""
+        master = self.pid("gunicorn")
+        workers = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                # The parent pid is the second field after the command, which is in parentheses.
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    workers.append(int(stat.parent.name))
+            except (OSError, IndexError, ValueError):
+                continue
+        return workers
+
     def _redis_answers(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", int(self.redis_port_file.read_text())), timeout=1) as conn:

@@ -107,9 +107,8 @@ def short_timeout_stack(tmp_path_factory):
     stack.stop()
 
 
-@pytest.fixture(scope="session")
-def stack_products(stack):
-    """Products made for the concurrency tests on the stack: {slug: id}."""
+def create_test_products(stack) -> dict[str, int]:
+    """Products made for the concurrency and fault tests on a stack: {slug: id}."""
     code = """
 import json
 from shop.models import Category, Product
@@ -129,3 +128,8 @@ print(json.dumps(ids))
         env=stack.app_environment(), capture_output=True, text=True, check=True, cwd=stack_module.BASE_DIR,
     ).stdout  # fmt: skip
     return json.loads(output.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def stack_products(stack):
+    return create_test_products(stack)

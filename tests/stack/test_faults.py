@@ -1,0 +1,146 @@
+"""
+What breaks in production, injected into a stack under a bounded load of
+logged-in shoppers (each views a page that needs the session and adds to
+its cart, over and over): nobody may be logged out and no cart unit lost.
+"""
+
+import os
+import signal
+import time
+
+import pytest
+
+from deploy.stack import Stack, free_port
+from tests.conftest import create_test_products
+from tests.stack.conftest import Shopper
+from tests.stack.load import ShopperLoad
+
+pytestmark = [pytest.mark.stack, pytest.mark.fault]
+
+SHOPPERS = 8
+
+
+@pytest.fixture(scope="module")
+def fault_stack(tmp_path_factory):
+    stack = Stack(
+        state_dir=tmp_path_factory.mktemp("fault-stack"), https_port=free_port(), http_port=free_port(), workers=4
+    )
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+def products(fault_stack):
+    ids = create_test_products(fault_stack)
+    return [ids[f"race-spoon-{n}"] for n in range(20)]
+
+
+@pytest.fixture
+def accounts(fault_stack, request):
+    """Fresh accounts for each test, so that every cart starts empty."""
+    made = []
+    for n in range(SHOPPERS):
+        username = f"{request.node.name[:40]}-{n}"
+        Shopper(fault_stack).register(username, "sturdy-kettle-93")
+        made.append((username, "sturdy-kettle-93"))
+    return made
+
+
+def wait_for(condition, timeout=30, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _redis_alive(stack):
+    pid = stack.pid("redis")
+    if pid is None:
+        return False
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reap it, if it is this process's child
+    except ChildProcessError:
+        pass
+    return stack.pid("redis") is not None
+
+
+def test_a_rolling_restart_of_every_worker_logs_nobody_out_and_loses_no_cart_unit(fault_stack, accounts, products):
+    with ShopperLoad(fault_stack, accounts, products) as load:
+        time.sleep(1.5)
+        old_workers = set(fault_stack.gunicorn_workers())
+        fault_stack.send_signal("gunicorn", signal.SIGHUP)  # gunicorn's graceful reload
+        wait_for(lambda: not old_workers & set(fault_stack.gunicorn_workers()), what="every worker replaced")
+        time.sleep(1.5)
+
+    assert all(record.added > 0 for record in load.records)
+    assert [record.server_errors for record in load.records] == [[]] * SHOPPERS
+    assert sum(record.failed + record.logged_out for record in load.records) == 0
+    assert load.cart_counts() == {record.username: record.added for record in load.records}
+    assert all(load.still_logged_in().values())
+
+
+def test_a_killed_worker_loses_no_session_and_fails_only_what_it_was_serving(fault_stack, accounts, products):
+    with ShopperLoad(fault_stack, accounts, products) as load:
+        time.sleep(1.5)
+        victim = fault_stack.gunicorn_workers()[0]
+        os.kill(victim, signal.SIGKILL)
+        wait_for(lambda: len(fault_stack.gunicorn_workers()) == 4, what="gunicorn to replace the worker")
+        time.sleep(1.5)
+
+    failures = [(record.username, record.server_errors, record.failed) for record in load.records]
+    # A sync worker serves one request at a time: that one, at most, fails.
+    assert sum(len(record.server_errors) + record.failed for record in load.records) <= 1, failures
+    assert sum(record.logged_out for record in load.records) == 0
+    counts = load.cart_counts()
+    # The add the worker was serving may have reached Redis before it died.
+    assert all(record.added <= counts[record.username] <= record.added + 1 for record in load.records)
+    assert all(load.still_logged_in().values())
+
+
+def test_a_redis_restart_keeps_every_session_and_cart_unit_older_than_a_second(fault_stack, accounts, products):
+    with ShopperLoad(fault_stack, accounts, products) as load:
+        time.sleep(1.5)
+        before = load.cart_counts()
+        time.sleep(1.2)  # appendfsync everysec: what is a second old is on disk
+        fault_stack.send_signal("redis", signal.SIGKILL)
+        wait_for(lambda: not _redis_alive(fault_stack), what="Redis to die")
+        fault_stack.start_redis()
+        wait_for(lambda: Shopper(fault_stack).get("/healthz").status_code == 200, what="the shop to recover")
+        time.sleep(1)
+
+    after = load.cart_counts()
+    assert all(after[username] >= count for username, count in before.items())
+    assert all(load.still_logged_in().values())
+    assert not [error for record in load.records for error in record.server_errors if error[0] != 503]
+
+
+def test_while_redis_is_unreachable_every_page_answers_a_clear_503_within_a_second(fault_stack, accounts, products):
+    shoppers = [Shopper(fault_stack) for _account in accounts[:3]]
+    for shopper, account in zip(shoppers, accounts, strict=False):
+        shopper.login(*account)
+        shopper.post(f"/cart/add/{products[0]}/", {"quantity": 1})
+
+    fault_stack.send_signal("redis", signal.SIGSTOP)  # up, but answering nothing
+    try:
+        timed = []
+        for shopper in shoppers:
+            for path in ["/accounts/profile/", "/cart/", "/checkout/", "/"]:
+                started = time.monotonic()
+                response = shopper.get(path)
+                timed.append((path, response.status_code, time.monotonic() - started, response.text))
+        add = shoppers[0].post(f"/cart/add/{products[0]}/", {"quantity": 1})
+        health = Shopper(fault_stack).get("/healthz")  # as a monitor asks: no cookie
+    finally:
+        fault_stack.send_signal("redis", signal.SIGCONT)
+
+    assert all(status == 503 for _path, status, _seconds, _text in timed), [(p, s) for p, s, _t, _x in timed]
+    assert all(seconds < 1 for _path, _status, seconds, _text in timed), [(p, round(t, 2)) for p, _s, t, _x in timed]
+    assert all("reach the session store" in text and "Traceback" not in text for *_rest, text in timed)
+    assert add.status_code == 503
+    assert health.status_code == 503 and health.json()["redis"] == "down"
+    wait_for(lambda: Shopper(fault_stack).get("/healthz").status_code == 200, what="the shop to recover by itself")
+    assert all(shopper.get("/accounts/profile/").status_code == 200 for shopper in shoppers)
+    assert all(shopper.get("/cart/summary/").json()["count"] == 1 for shopper in shoppers)
