@@ -111,6 +111,7 @@ class Stack:
         http_port: int = 8080,
         workers: int = 4,
         redis_url: str | None = None,
+        app_servers: int = 1,
         extra_env: dict[str, str] | None = None,
     ):
         self.state_dir = Path(state_dir).resolve()
@@ -118,6 +119,9 @@ class Stack:
         self.http_port = http_port
         self.workers = workers
         self.external_redis_url = redis_url
+        # Each app server is a gunicorn master with `workers` workers; nginx
+        # spreads requests over all of them, with no stickiness.
+        self.app_servers = ["gunicorn"] if app_servers == 1 else [f"gunicorn-{n}" for n in range(1, app_servers + 1)]
         self.extra_env = extra_env or {}
         self.run_dir = self.state_dir / "run"
         self.log_dir = self.state_dir / "logs"
@@ -153,9 +157,8 @@ class Stack:
             raise StackError(f"The stack in {self.state_dir} has not started its Redis; `make up` first.")
         return f"redis://127.0.0.1:{self.redis_port_file.read_text().strip()}/0"
 
-    @property
-    def gunicorn_socket(self) -> Path:
-        return self.run_dir / "gunicorn.sock"
+    def gunicorn_socket(self, server: str) -> Path:
+        return self.run_dir / f"{server}.sock"
 
     def pid_file(self, name: str) -> Path:
         return self.run_dir / f"{name}.pid"
@@ -237,7 +240,8 @@ class Stack:
             if not self.external_redis_url:
                 self.start_redis()
             self.prepare()
-            self.start_gunicorn()
+            for server in self.app_servers:
+                self.start_gunicorn(server)
             self.start_nginx()
             self.wait_until_healthy()
         except BaseException:
@@ -276,9 +280,9 @@ class Stack:
         """Signal one of the stack's processes: SIGHUP to gunicorn is a rolling restart of its workers."""
         os.kill(self.pid(name), signum)
 
-    def gunicorn_workers(self) -> list[int]:
-        """The pids of the gunicorn master's workers."""
-        master = self.pid("gunicorn")
+    def gunicorn_workers(self, server: str = "gunicorn") -> list[int]:
+        """The pids of an app server's gunicorn workers."""
+        master = self.pid(server)
         workers = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -297,16 +301,16 @@ class Stack:
         except OSError:
             return False
 
-    def start_gunicorn(self) -> None:
-        self.gunicorn_socket.unlink(missing_ok=True)
+    def start_gunicorn(self, server: str = "gunicorn") -> None:
+        self.gunicorn_socket(server).unlink(missing_ok=True)
         self._spawn(
-            "gunicorn",
+            server,
             [
                 sys.executable, "-m", "gunicorn",
                 "--config", str(DEPLOY_DIR / "gunicorn.conf.py"),
-                "--bind", f"unix:{self.gunicorn_socket}",
-                # Per stack, not gunicorn's default in $HOME shared by all.
-                "--control-socket", str(self.run_dir / "gunicorn.ctl"),
+                "--bind", f"unix:{self.gunicorn_socket(server)}",
+                # Per app server, not gunicorn's default in $HOME shared by all.
+                "--control-socket", str(self.run_dir / f"{server}.ctl"),
                 "--workers", str(self.workers),
             ],
             env=self.app_environment(),
@@ -315,7 +319,7 @@ class Stack:
     def start_nginx(self) -> None:
         binary = nginx_binary()
         values = {
-            "APP_UPSTREAM": f"unix:{self.gunicorn_socket}",
+            "APP_SERVERS": " ".join(f"server unix:{self.gunicorn_socket(server)};" for server in self.app_servers),
             "LISTEN_ADDRESS": "127.0.0.1",
             "HTTP_PORT": str(self.http_port),
             "HTTPS_PORT": str(self.https_port),
@@ -354,7 +358,12 @@ class Stack:
         return pid
 
     def running(self) -> bool:
-        return any(self.pid(name) for name in ("nginx", "gunicorn", "redis"))
+        return any(self.pid(name) for name in self.process_names)
+
+    @property
+    def process_names(self) -> list[str]:
+        """The stack's processes, in the order they stop: nginx, the app servers, Redis."""
+        return ["nginx", *self.app_servers, "redis"]
 
     def _terminate(self, name: str, timeout: float = 30) -> None:
         pid = self.pid(name)
@@ -375,7 +384,7 @@ class Stack:
 
     def stop(self) -> None:
         """Stop in the reverse order of starting: no request reaches a stopped layer."""
-        for name in ("nginx", "gunicorn", "redis"):
+        for name in self.process_names:
             self._terminate(name)
 
     # --- Health -------------------------------------------------------------
@@ -396,7 +405,7 @@ class Stack:
             except OSError:
                 return False
 
-        self._wait_for(healthy, "the shop (/healthz through nginx)", "gunicorn", timeout)
+        self._wait_for(healthy, "the shop (/healthz through nginx)", self.app_servers[0], timeout)
 
     def _wait_for(self, check, what: str, process: str, timeout: float = 30) -> None:
         """Wait until check() is true; fail at once if the process it waits on exits."""
@@ -485,7 +494,7 @@ def _run_in_foreground(stack: Stack) -> int:
         stack.start()
         print(_banner(stack) + "  press Ctrl-C to stop\n", flush=True)
         while True:
-            for name in ("nginx", "gunicorn") + (() if stack.external_redis_url else ("redis",)):
+            for name in stack.process_names if not stack.external_redis_url else stack.process_names[:-1]:
                 pid = stack.pid(name)
                 if pid is None or not _alive(pid):
                     print(f"error: {name} stopped; see {stack.log_dir / (name + '.log')}", file=sys.stderr)

@@ -14,6 +14,7 @@ class ShopperRecord:
     logged_out: int = 0  # pages that needed the session and found none
     server_errors: list = field(default_factory=list)  # (status, worker) of every 5xx
     failed: int = 0  # requests that got no answer at all
+    served_by: list = field(default_factory=list)  # X-Served-By of every answer, in order
 
 
 class ShopperLoad:
@@ -60,6 +61,7 @@ class ShopperLoad:
         except OSError:
             record.failed += 1
             return
+        record.served_by.append(response.headers.get("X-Served-By", ""))
         if response.status_code >= 500:
             record.server_errors.append((response.status_code, response.headers.get("X-Served-By")))
         elif page and response.status_code == 302:

@@ -144,3 +144,45 @@ def test_while_redis_is_unreachable_every_page_answers_a_clear_503_within_a_seco
     wait_for(lambda: Shopper(fault_stack).get("/healthz").status_code == 200, what="the shop to recover by itself")
     assert all(shopper.get("/accounts/profile/").status_code == 200 for shopper in shoppers)
     assert all(shopper.get("/cart/summary/").json()["count"] == 1 for shopper in shoppers)
+
+
+@pytest.fixture(scope="module")
+def two_server_stack(tmp_path_factory):
+    """Two app servers (gunicorn masters, 2 workers each) behind one nginx upstream."""
+    stack = Stack(
+        state_dir=tmp_path_factory.mktemp("two-server-stack"),
+        https_port=free_port(),
+        http_port=free_port(),
+        workers=2,
+        app_servers=2,
+    )
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+def test_with_one_of_two_app_servers_killed_nginx_sends_everyone_to_the_other(two_server_stack):
+    stack = two_server_stack
+    accounts = []
+    for n in range(SHOPPERS):
+        Shopper(stack).register(f"two-servers-{n}", "sturdy-kettle-93")
+        accounts.append((f"two-servers-{n}", "sturdy-kettle-93"))
+    products = [create_test_products(stack)[f"race-spoon-{n}"] for n in range(20)]
+    workers_of = {server: {str(pid) for pid in stack.gunicorn_workers(server)} for server in stack.app_servers}
+
+    def servers_seen(served_by):
+        return {server for server, pids in workers_of.items() for worker in served_by if worker.split(":")[-1] in pids}
+
+    with ShopperLoad(stack, accounts, products) as load:
+        time.sleep(2)
+        seen_before = {record.username: len(record.served_by) for record in load.records}
+        os.killpg(stack.pid("gunicorn-1"), signal.SIGKILL)  # the master and its workers, outright
+        time.sleep(3)
+
+    assert all(servers_seen(record.served_by) == {"gunicorn-1", "gunicorn-2"} for record in load.records)
+    after_kill = [record.served_by[seen_before[record.username] + 2 :] for record in load.records]
+    assert all(after and servers_seen(after) == {"gunicorn-2"} for after in after_kill)
+    assert sum(record.logged_out for record in load.records) == 0
+    # The two workers of the killed server were serving one request each, at most.
+    assert sum(len(record.server_errors) + record.failed for record in load.records) <= 2
+    assert all(load.still_logged_in().values())
