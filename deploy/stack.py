@@ -39,6 +39,8 @@ from string import Template
 from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The name under which the Sentinels know the shop's Redis primary.
+SENTINEL_SERVICE = "shop"
 DEPLOY_DIR = BASE_DIR / "deploy"
 
 
@@ -112,6 +114,7 @@ class Stack:
         workers: int = 4,
         redis_url: str | None = None,
         app_servers: int = 1,
+        sentinel: bool = False,
         extra_env: dict[str, str] | None = None,
     ):
         self.state_dir = Path(state_dir).resolve()
@@ -122,6 +125,10 @@ class Stack:
         # Each app server is a gunicorn master with `workers` workers; nginx
         # spreads requests over all of them, with no stickiness.
         self.app_servers = ["gunicorn"] if app_servers == 1 else [f"gunicorn-{n}" for n in range(1, app_servers + 1)]
+        # With sentinel: a Redis primary, a replica and three Sentinels, and
+        # the app finds the primary through the Sentinels.
+        self.redis_servers = [] if redis_url else ["redis", "redis-replica"] if sentinel else ["redis"]
+        self.sentinels = ["sentinel-1", "sentinel-2", "sentinel-3"] if sentinel and not redis_url else []
         self.extra_env = extra_env or {}
         self.run_dir = self.state_dir / "run"
         self.log_dir = self.state_dir / "logs"
@@ -149,6 +156,10 @@ class Stack:
     def redis_port_file(self) -> Path:
         return self.run_dir / "redis.port"
 
+    def port_of(self, name: str) -> int:
+        """The port of one of the stack's own Redis servers or Sentinels."""
+        return int((self.run_dir / f"{name}.port").read_text())
+
     @property
     def redis_url(self) -> str:
         if self.external_redis_url:
@@ -174,6 +185,11 @@ class Stack:
             "REDIS_URL": self.redis_url,
             "STATE_DIR": str(self.state_dir),
             "WORKERS": str(self.workers),
+            **(
+                {"REDIS_SENTINELS": ",".join(f"127.0.0.1:{self.port_of(name)}" for name in self.sentinels)}
+                if self.sentinels
+                else {}
+            ),
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }
@@ -237,8 +253,8 @@ class Stack:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         try:
-            if not self.external_redis_url:
-                self.start_redis()
+            for name in self.redis_servers + self.sentinels:
+                self.start_redis(name)
             self.prepare()
             for server in self.app_servers:
                 self.start_gunicorn(server)
@@ -248,30 +264,44 @@ class Stack:
             self.stop()
             raise
 
-    def start_redis(self) -> None:
-        """Our own redis-server, with append-only persistence in the state folder."""
-        if not self.redis_port_file.exists() or not port_is_free(int(self.redis_port_file.read_text())):
+    def start_redis(self, name: str = "redis") -> None:
+        """One of the stack's own Redis servers (or Sentinels), persisting in the state folder."""
+        port_file = self.run_dir / f"{name}.port"
+        if not port_file.exists() or not port_is_free(int(port_file.read_text())):
             # A port of its own, never one a Redis already on this machine holds.
-            self.redis_port_file.write_text(str(free_port()))
-        port = self.redis_port_file.read_text().strip()
-        self.redis_dir.mkdir(parents=True, exist_ok=True)
-        self._spawn(
-            "redis",
-            [
-                redis_server_binary(),
-                "--port", port,
-                "--bind", "127.0.0.1",
-                "--dir", str(self.redis_dir),
-                # Sessions and carts must survive a restart of Redis: every
-                # write goes to the append-only file, fsynced each second.
-                "--appendonly", "yes",
-                "--appendfsync", "everysec",
-                "--save", "",
-                # Full memory must refuse writes, never evict a session.
-                "--maxmemory-policy", "noeviction",
-            ],
-        )  # fmt: skip
-        self._wait_for(self._redis_answers, "Redis", "redis")
+            port_file.write_text(str(free_port()))
+        folder = self.redis_dir / name if name != "redis" else self.redis_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        if name.startswith("sentinel"):
+            # A Sentinel rewrites its configuration file as it learns.
+            conf = folder / "sentinel.conf"
+            conf.write_text(
+                f"port {port_file.read_text()}\nbind 127.0.0.1\ndir {folder}\n"
+                f"sentinel monitor {SENTINEL_SERVICE} 127.0.0.1 {self.port_of('redis')} 2\n"
+                f"sentinel down-after-milliseconds {SENTINEL_SERVICE} 1000\n"
+                f"sentinel failover-timeout {SENTINEL_SERVICE} 5000\n"
+            )
+            self._spawn(name, [redis_server_binary(), str(conf), "--sentinel"])
+        else:
+            replica = ["--replicaof", "127.0.0.1", str(self.port_of("redis"))] if name != "redis" else []
+            self._spawn(
+                name,
+                [
+                    redis_server_binary(),
+                    "--port", port_file.read_text().strip(),
+                    "--bind", "127.0.0.1",
+                    "--dir", str(folder),
+                    # Sessions and carts must survive a restart of Redis: every
+                    # write goes to the append-only file, fsynced each second.
+                    "--appendonly", "yes",
+                    "--appendfsync", "everysec",
+                    "--save", "",
+                    # Full memory must refuse writes, never evict a session.
+                    "--maxmemory-policy", "noeviction",
+                    *replica,
+                ],
+            )  # fmt: skip
+        self._wait_for(lambda: self._redis_answers(self.port_of(name)), name, name)
 
     def stop_redis(self) -> None:
         self._terminate("redis")
@@ -293,9 +323,9 @@ class Stack:
                 continue
         return workers
 
-    def _redis_answers(self) -> bool:
+    def _redis_answers(self, port: int) -> bool:
         try:
-            with socket.create_connection(("127.0.0.1", int(self.redis_port_file.read_text())), timeout=1) as conn:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
                 conn.sendall(b"PING\r\n")
                 return conn.recv(64).startswith(b"+PONG")
         except OSError:
@@ -363,7 +393,7 @@ class Stack:
     @property
     def process_names(self) -> list[str]:
         """The stack's processes, in the order they stop: nginx, the app servers, Redis."""
-        return ["nginx", *self.app_servers, "redis"]
+        return ["nginx", *self.app_servers, *self.sentinels, *reversed(self.redis_servers)]
 
     def _terminate(self, name: str, timeout: float = 30) -> None:
         pid = self.pid(name)
@@ -494,7 +524,7 @@ def _run_in_foreground(stack: Stack) -> int:
         stack.start()
         print(_banner(stack) + "  press Ctrl-C to stop\n", flush=True)
         while True:
-            for name in stack.process_names if not stack.external_redis_url else stack.process_names[:-1]:
+            for name in stack.process_names:
                 pid = stack.pid(name)
                 if pid is None or not _alive(pid):
                     print(f"error: {name} stopped; see {stack.log_dir / (name + '.log')}", file=sys.stderr)

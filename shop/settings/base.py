@@ -122,11 +122,33 @@ _REDIS_OPTIONS = {
     },
 }
 
+# With Redis Sentinel ("host:port,host:port,..."), the primary is found
+# through the Sentinels, and found again after a failover. Only the primary
+# is used, for reads too: a replica may lag behind, and a session read from
+# it just after login would not be logged in yet.
+REDIS_SENTINELS = [
+    (host, int(port))
+    for host, port in (address.rsplit(":", 1) for address in os.environ.get("REDIS_SENTINELS", "").split(",") if address)
+]
+if REDIS_SENTINELS:
+    _REDIS_LOCATION = [f"redis://{os.environ.get('REDIS_SENTINEL_SERVICE', 'shop')}/0"]
+    _REDIS_OPTIONS.update(
+        {
+            "CLIENT_CLASS": "django_redis.client.SentinelClient",
+            "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+            "CONNECTION_POOL_CLASS": "redis.sentinel.SentinelConnectionPool",
+            "SENTINELS": REDIS_SENTINELS,
+            "SENTINEL_KWARGS": {"socket_timeout": REDIS_SOCKET_TIMEOUT},
+        }
+    )
+else:
+    _REDIS_LOCATION = REDIS_URL
+
 CACHES = {
     # Login rate-limit counters (django-ratelimit) and anything else shared.
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": _REDIS_LOCATION,
         "KEY_PREFIX": "shop",
         "OPTIONS": _REDIS_OPTIONS,
     },
@@ -136,7 +158,7 @@ CACHES = {
     # anyone who can write to Redis).
     "sessions": {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": _REDIS_LOCATION,
         "KEY_PREFIX": "shop",
         "OPTIONS": {
             **_REDIS_OPTIONS,

@@ -186,3 +186,48 @@ def test_with_one_of_two_app_servers_killed_nginx_sends_everyone_to_the_other(tw
     # The two workers of the killed server were serving one request each, at most.
     assert sum(len(record.server_errors) + record.failed for record in load.records) <= 2
     assert all(load.still_logged_in().values())
+
+
+@pytest.fixture(scope="module")
+def sentinel_stack(tmp_path_factory):
+    """A Redis primary, a replica and three Sentinels; the app finds the primary through them."""
+    stack = Stack(
+        state_dir=tmp_path_factory.mktemp("sentinel-stack"),
+        https_port=free_port(),
+        http_port=free_port(),
+        workers=4,
+        sentinel=True,
+    )
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+def current_primary_port(stack):
+    import redis
+
+    sentinel = redis.Redis(port=stack.port_of("sentinel-1"), decode_responses=True)
+    return int(sentinel.sentinel_get_master_addr_by_name("shop")[1])
+
+
+def test_after_a_sentinel_failover_everyone_is_still_logged_in_and_can_add_to_the_cart(sentinel_stack):
+    stack = sentinel_stack
+    products = [create_test_products(stack)[f"race-spoon-{n}"] for n in range(3)]
+    shoppers = []
+    for n in range(4):
+        shopper = Shopper(stack)
+        shopper.register(f"failover-{n}", "sturdy-kettle-93")
+        shopper._csrf_token = None
+        assert shopper.post(f"/cart/add/{products[n % 3]}/", {"quantity": 2}).status_code == 302
+        shoppers.append(shopper)
+    assert current_primary_port(stack) == stack.port_of("redis")
+    time.sleep(1)  # the replica has everything (replication is asynchronous)
+
+    stack.send_signal("redis", signal.SIGKILL)
+    wait_for(lambda: current_primary_port(stack) == stack.port_of("redis-replica"), timeout=30, what="the failover")
+    wait_for(lambda: Shopper(stack).get("/healthz").status_code == 200, what="the shop to find the new primary")
+
+    assert all(shopper.get("/accounts/profile/").status_code == 200 for shopper in shoppers)
+    assert all(shopper.get("/cart/summary/").json()["count"] == 2 for shopper in shoppers)
+    assert all(shopper.post(f"/cart/add/{products[0]}/", {"quantity": 1}).status_code == 302 for shopper in shoppers)
+    assert all(shopper.get("/cart/summary/").json()["count"] == 3 for shopper in shoppers)
