@@ -225,9 +225,14 @@ def test_after_a_sentinel_failover_everyone_is_still_logged_in_and_can_add_to_th
 
     stack.send_signal("redis", signal.SIGKILL)
     wait_for(lambda: current_primary_port(stack) == stack.port_of("redis-replica"), timeout=30, what="the failover")
-    wait_for(lambda: Shopper(stack).get("/healthz").status_code == 200, what="the shop to find the new primary")
+    # Every worker finds the new primary through the Sentinels (a worker may
+    # answer 503 once, while a Sentinel still names the old primary).
+    wait_for(
+        lambda: all(shopper.get("/accounts/profile/").status_code == 200 for shopper in shoppers),
+        timeout=20,
+        what="every shopper to be served, still logged in",
+    )
 
-    assert all(shopper.get("/accounts/profile/").status_code == 200 for shopper in shoppers)
     assert all(shopper.get("/cart/summary/").json()["count"] == 2 for shopper in shoppers)
     assert all(shopper.post(f"/cart/add/{products[0]}/", {"quantity": 1}).status_code == 302 for shopper in shoppers)
     assert all(shopper.get("/cart/summary/").json()["count"] == 3 for shopper in shoppers)
