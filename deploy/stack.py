@@ -203,6 +203,16 @@ class Stack:
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput", "--clear")
         self.manage("seed_demo")
+        self._warn_about_redis()
+
+    def _warn_about_redis(self) -> None:
+        """Say loudly, on the terminal, if the Redis the stack is given may evict sessions."""
+        result = subprocess.run(
+            [sys.executable, str(BASE_DIR / "manage.py"), "check", "--tag", "redis"],
+            capture_output=True, text=True, env=self.app_environment(), cwd=BASE_DIR,
+        )  # fmt: skip
+        if "shop.W001" in result.stderr + result.stdout:
+            print("\n" + "!" * 72 + "\n" + (result.stderr + result.stdout).strip() + "\n" + "!" * 72 + "\n", flush=True)
 
     def _secret_key(self) -> str:
         # One key for every worker and every restart: sessions, CSRF tokens
