@@ -6,13 +6,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run up down test manage redis-cli clean help
+# `make test` runs the whole suite twice: on SQLite (the embedded default),
+# then on PostgreSQL, which this URL names (a server that trusts local users).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run up down test test-sqlite test-postgres manage redis-cli clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run        set up and run the shop in the foreground (https://localhost:8443)"
 	@echo "make up / down  the same in the background / stop it"
-	@echo "make test       set up and run the whole test suite"
+	@echo "make test       set up and run the whole test suite, on SQLite and on PostgreSQL"
+	@echo "make test-sqlite / test-postgres   the suite on one database only"
 	@echo "make manage ARGS='createsuperuser'   a manage.py command on the running stack"
 	@echo "make redis-cli ARGS=monitor          redis-cli on the stack's Redis"
 
@@ -37,6 +42,15 @@ down: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-postgres: $(STAMP)
+	@$(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1]).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null || \
+	  { echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): start it, set TEST_POSTGRES_URL, or run make test-sqlite."; exit 1; }
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
 
 manage: $(STAMP)
 	$(BIN)/python -m deploy.stack manage $(ARGS)

@@ -8,10 +8,13 @@ by the same code as `make up`, for the stack and browser tests.
 
 import copy
 import json
+import os
 import subprocess
 import sys
 import time
+from urllib.parse import urlparse
 
+import psycopg
 import pytest
 import redis
 from django.test import override_settings
@@ -72,39 +75,89 @@ def redis_down(settings):
     settings.CACHES = {alias: {**cache, "LOCATION": dead_url} for alias, cache in settings.CACHES.items()}
 
 
-@pytest.fixture(scope="session")
-def database_dir(tmp_path_factory):
-    """The stack's SQLite database lives alone here, so a test can take it away."""
-    return tmp_path_factory.mktemp("stack-db")
+class StackDatabase:
+    """
+    A fresh database for one test stack, which a test can take away and give back.
+
+    SQLite in a folder of its own (taken away by moving the folder), or, when
+    the suite runs on PostgreSQL (DATABASE_URL), a database of its own on the
+    same server (taken away by refusing connections to it).
+    """
+
+    def __init__(self, tmp_path_factory, name: str):
+        server = os.environ.get("DATABASE_URL", "")
+        self.postgres = server.startswith("postgres")
+        if self.postgres:
+            self.server = server
+            self.name = f"stack_{name.replace('-', '_')}_{os.getpid()}_{time.monotonic_ns()}"
+            self._admin(f'CREATE DATABASE "{self.name}"')
+            self.url = urlparse(server)._replace(path=f"/{self.name}").geturl()
+        else:
+            self.folder = tmp_path_factory.mktemp(f"{name}-db")
+            self.url = f"sqlite:///{self.folder / 'db.sqlite3'}"
+
+    def _admin(self, *statements):
+        with psycopg.connect(self.server, autocommit=True) as connection:
+            for statement in statements:
+                connection.execute(statement)
+
+    def take_away(self):
+        if self.postgres:
+            self._admin(
+                f'ALTER DATABASE "{self.name}" WITH ALLOW_CONNECTIONS false',
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{self.name}'",
+            )
+        else:
+            self.folder.rename(self.folder.with_name(self.folder.name + "-away"))
+
+    def give_back(self):
+        if self.postgres:
+            self._admin(f'ALTER DATABASE "{self.name}" WITH ALLOW_CONNECTIONS true')
+        else:
+            self.folder.with_name(self.folder.name + "-away").rename(self.folder)
+
+    def drop(self):
+        if self.postgres:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory, database_dir):
-    stack = Stack(
-        state_dir=tmp_path_factory.mktemp("stack"),
-        https_port=free_port(),
-        http_port=free_port(),
-        workers=4,
-        extra_env={"DATABASE_URL": f"sqlite:///{database_dir / 'db.sqlite3'}"},
-    )
-    stack.start()
-    yield stack
-    stack.stop()
+def start_stack(tmp_path_factory):
+    """
+    start_stack(name, **options): a stack of its own (state folder, database,
+    free ports) started by the same code as `make up`; stopped at the end.
+    """
+    started = []
+
+    def start(name, *, extra_env=None, **options):
+        database = StackDatabase(tmp_path_factory, name)
+        stack = Stack(
+            state_dir=tmp_path_factory.mktemp(name),
+            https_port=free_port(),
+            http_port=free_port(),
+            extra_env={**(extra_env or {}), "DATABASE_URL": database.url},
+            **options,
+        )
+        stack.database = database
+        started.append(stack)
+        stack.start()
+        return stack
+
+    yield start
+    for stack in started:
+        stack.stop()
+        stack.database.drop()
 
 
 @pytest.fixture(scope="session")
-def short_timeout_stack(tmp_path_factory):
+def stack(start_stack):
+    return start_stack("stack", workers=4)
+
+
+@pytest.fixture(scope="session")
+def short_timeout_stack(start_stack):
     """A second stack whose sessions idle out after 4 s and end 10 s after login."""
-    stack = Stack(
-        state_dir=tmp_path_factory.mktemp("short-timeout-stack"),
-        https_port=free_port(),
-        http_port=free_port(),
-        workers=4,
-        extra_env={"SESSION_IDLE_TIMEOUT": "4", "SESSION_ABSOLUTE_TIMEOUT": "10"},
-    )
-    stack.start()
-    yield stack
-    stack.stop()
+    return start_stack("short-timeout-stack", workers=4, extra_env={"SESSION_IDLE_TIMEOUT": "4", "SESSION_ABSOLUTE_TIMEOUT": "10"})
 
 
 def create_test_products(stack) -> dict[str, int]:

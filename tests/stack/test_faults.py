@@ -10,7 +10,6 @@ import time
 
 import pytest
 
-from deploy.stack import Stack, free_port
 from tests.conftest import create_test_products
 from tests.stack.conftest import Shopper
 from tests.stack.load import ShopperLoad
@@ -21,11 +20,8 @@ SHOPPERS = 8
 
 
 @pytest.fixture(scope="module")
-def fault_stack(tmp_path_factory):
-    stack = Stack(
-        state_dir=tmp_path_factory.mktemp("fault-stack"), https_port=free_port(), http_port=free_port(), workers=4
-    )
-    stack.start()
+def fault_stack(start_stack):
+    stack = start_stack("fault-stack", workers=4)
     yield stack
     stack.stop()
 
@@ -147,16 +143,9 @@ def test_while_redis_is_unreachable_every_page_answers_a_clear_503_within_a_seco
 
 
 @pytest.fixture(scope="module")
-def two_server_stack(tmp_path_factory):
+def two_server_stack(start_stack):
     """Two app servers (gunicorn masters, 2 workers each) behind one nginx upstream."""
-    stack = Stack(
-        state_dir=tmp_path_factory.mktemp("two-server-stack"),
-        https_port=free_port(),
-        http_port=free_port(),
-        workers=2,
-        app_servers=2,
-    )
-    stack.start()
+    stack = start_stack("two-server-stack", workers=2, app_servers=2)
     yield stack
     stack.stop()
 
@@ -189,16 +178,9 @@ def test_with_one_of_two_app_servers_killed_nginx_sends_everyone_to_the_other(tw
 
 
 @pytest.fixture(scope="module")
-def sentinel_stack(tmp_path_factory):
+def sentinel_stack(start_stack):
     """A Redis primary, a replica and three Sentinels; the app finds the primary through them."""
-    stack = Stack(
-        state_dir=tmp_path_factory.mktemp("sentinel-stack"),
-        https_port=free_port(),
-        http_port=free_port(),
-        workers=4,
-        sentinel=True,
-    )
-    stack.start()
+    stack = start_stack("sentinel-stack", workers=4, sentinel=True)
     yield stack
     stack.stop()
 

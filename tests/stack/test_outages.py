@@ -26,13 +26,12 @@ def redis_outage(stack):
 
 
 @pytest.fixture
-def database_outage(database_dir):
-    moved = database_dir.with_name(database_dir.name + "-away")
-    database_dir.rename(moved)
+def database_outage(stack):
+    stack.database.take_away()
     try:
         yield
     finally:
-        moved.rename(database_dir)
+        stack.database.give_back()
 
 
 @pytest.fixture
@@ -93,11 +92,10 @@ def test_healthz_names_the_database_while_it_is_down(shopper, database_outage):
     assert response.json() == {"status": "unavailable", "redis": "ok", "database": "down"}
 
 
-def test_the_shop_recovers_by_itself_when_the_database_is_back(logged_in_shopper, database_dir):
-    moved = database_dir.with_name(database_dir.name + "-away")
-    database_dir.rename(moved)
+def test_the_shop_recovers_by_itself_when_the_database_is_back(logged_in_shopper, stack):
+    stack.database.take_away()
     assert logged_in_shopper.get("/accounts/profile/").status_code == 503
-    moved.rename(database_dir)
+    stack.database.give_back()
 
     wait_until_healthy(logged_in_shopper)
 
