@@ -8,6 +8,7 @@ environment; nothing here is a production secret.
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -131,7 +132,9 @@ REDIS_SENTINELS = [
     for host, port in (address.rsplit(":", 1) for address in os.environ.get("REDIS_SENTINELS", "").split(",") if address)
 ]
 if REDIS_SENTINELS:
-    _REDIS_LOCATION = [f"redis://{os.environ.get('REDIS_SENTINEL_SERVICE', 'shop')}/0"]
+    _password = quote(os.environ.get("REDIS_PASSWORD", ""), safe="")
+    _service = os.environ.get("REDIS_SENTINEL_SERVICE", "shop")
+    _REDIS_LOCATION = [f"redis://:{_password}@{_service}/0" if _password else f"redis://{_service}/0"]
     _REDIS_OPTIONS.update(
         {
             "CLIENT_CLASS": "django_redis.client.SentinelClient",
