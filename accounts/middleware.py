@@ -7,7 +7,7 @@ from redis.exceptions import RedisError
 
 from shop.errors import service_unavailable
 
-from .sessions import LOGGED_IN_MARK
+from .sessions import LOGGED_IN_MARK, SessionStore
 from .user_sessions import SEEN_AT
 
 
@@ -47,6 +47,8 @@ class SessionActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not isinstance(request.session, SessionStore):
+            return self.get_response(request)  # another engine, for comparison (SESSION_BACKEND)
         if request.COOKIES.get(settings.SESSION_COOKIE_NAME, "").startswith(LOGGED_IN_MARK):
             # Load the session now, to know before the page is drawn. It costs
             # nothing more: a logged-in page loads it anyway (the header shows

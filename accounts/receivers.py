@@ -7,6 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from . import user_sessions
+from .sessions import SessionStore
 from .user_sessions import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
 
 
@@ -17,6 +18,8 @@ def record_session(sender, request, user, **kwargs):
     its place in the user's index, and the cap on sessions per user.
     """
     session = request.session
+    if not isinstance(session, SessionStore):
+        return  # another engine, for comparison (SESSION_BACKEND): no list of sessions
     if session.session_key is None:
         # login() flushed the session (another user was logged in) instead
         # of cycling its key; give it a logged-in key now.
@@ -43,6 +46,6 @@ def record_session(sender, request, user, **kwargs):
 def end_session_at_logout(sender, request, user, **kwargs):
     # The key and its index entry go together, in one step: should Redis
     # fail half-way, the session must not live on unlisted.
-    public_id = request.session.get(PUBLIC_ID)
+    public_id = request.session.get(PUBLIC_ID) if isinstance(request.session, SessionStore) else None
     if user is not None and public_id:
         user_sessions.end(user_id=user.pk, public_id=public_id)

@@ -9,10 +9,11 @@ With noeviction a full Redis refuses writes instead, which the shop answers
 with its 503 page, and nobody is silently logged out.
 """
 
-from django.conf import settings
 from django.core.checks import Tags, Warning, register
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
+
+from .health import redis_aliases
 
 REDIS_TAG = "redis"
 
@@ -20,7 +21,7 @@ REDIS_TAG = "redis"
 @register(REDIS_TAG, Tags.caches)
 def check_redis_eviction_policy(app_configs=None, **kwargs):
     warnings = []
-    for alias in settings.CACHES:
+    for alias in redis_aliases():
         try:
             policy = get_redis_connection(alias).info("memory").get("maxmemory_policy")
         except RedisError:

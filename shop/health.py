@@ -15,9 +15,14 @@ def check_dependencies() -> dict[str, bool]:
     return {"redis": _redis_answers(), "database": _database_answers()}
 
 
+def redis_aliases() -> list[str]:
+    """The cache aliases that are Redis (django-redis)."""
+    return [alias for alias, cache in settings.CACHES.items() if cache["BACKEND"].startswith("django_redis.")]
+
+
 def _redis_answers() -> bool:
     try:
-        for alias in settings.CACHES:
+        for alias in redis_aliases():
             get_redis_connection(alias).ping()
     except RedisError as exc:
         logger.warning("Health check: Redis does not answer: %s", exc)

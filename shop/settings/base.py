@@ -177,6 +177,22 @@ CACHES = {
 SESSION_ENGINE = "accounts.sessions"
 SESSION_CACHE_ALIAS = "sessions"
 
+# The alternatives, only to measure them against ours (bench/) and to show
+# what goes wrong with per-process memory (make demo-memory-sessions). The
+# list of one's sessions, the sliding idle timeout and the "your session
+# expired" message are features of ours alone.
+SESSION_BACKEND = os.environ.get("SESSION_BACKEND", "redis")
+if SESSION_BACKEND != "redis":
+    SESSION_ENGINE = {
+        "db": "django.contrib.sessions.backends.db",
+        "cached_db": "django.contrib.sessions.backends.cached_db",
+        "signed_cookies": "django.contrib.sessions.backends.signed_cookies",
+        "memory": "django.contrib.sessions.backends.cache",
+    }[SESSION_BACKEND]
+if SESSION_BACKEND == "memory":
+    CACHES["memory"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    SESSION_CACHE_ALIAS = "memory"
+
 # The idle timeout. The cache backend gives every session key this TTL in
 # Redis, so abandoned sessions vanish by themselves; use slides it, at most
 # once a minute (accounts.middleware.SessionActivityMiddleware).
