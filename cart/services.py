@@ -76,13 +76,21 @@ def place_order(
     # Read the cart before touching the database: if Redis is down, the
     # request fails here and nothing is written.
     ordered = storage.contents(cart=cart)
+    problem = None
     if not ordered:
-        raise ValidationError("Your cart is empty.", code="empty")
-    if contents_digest(ordered) != cart_digest:
-        raise ValidationError(
+        problem = ValidationError("Your cart is empty.", code="empty")
+    elif contents_digest(ordered) != cart_digest:
+        problem = ValidationError(
             "Your cart changed since this page was opened. Please check it below and place the order again.",
             code="cart_changed",
         )
+    if problem is not None:
+        # The same checkout, submitted twice at once, may have placed its
+        # order and emptied the cart since the first look above.
+        existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
+        if existing is not None:
+            return existing
+        raise problem
 
     try:
         with transaction.atomic():
