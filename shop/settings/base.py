@@ -86,6 +86,7 @@ TEMPLATES = [
 # database (PostgreSQL in production).
 DATABASES = {
     "default": dj_database_url.config(
+        env="DATABASE_URL",
         default=f"sqlite:///{STATE_DIR / 'db.sqlite3'}",
         conn_max_age=60,
         conn_health_checks=True,
