@@ -49,21 +49,33 @@ class SessionActivityMiddleware:
     def __call__(self, request):
         if not isinstance(request.session, SessionStore):
             return self.get_response(request)  # another engine, for comparison (SESSION_BACKEND)
-        if request.COOKIES.get(settings.SESSION_COOKIE_NAME, "").startswith(LOGGED_IN_MARK):
-            # Load the session now, to know before the page is drawn. It costs
-            # nothing more: a logged-in page loads it anyway (the header shows
-            # who is logged in).
+        is_page = request.method in ("GET", "HEAD")
+        if is_page and request.COOKIES.get(settings.SESSION_COOKIE_NAME, "").startswith(LOGGED_IN_MARK):
+            # Load the session now, to say so on the page about to be drawn. It
+            # costs nothing more: a logged-in page loads it anyway (the header
+            # shows who is logged in), and usually has already
+            # (cart.middleware.CartCountMiddleware).
             try:
                 request.session.get(SEEN_AT)
             except RedisError as error:
                 return service_unavailable(request, service="redis", error=error)
-            if request.session.ended:
-                messages.info(request, "Your session expired. Please log in again.")
+            self._say_if_ended(request)
         response = self.get_response(request)
+        if not is_page:
+            # A form posted with an ended session: said on the page it leads to.
+            # Its view reads the session when it needs it, and perhaps in the
+            # same round trip as its own work (cart.identity.SessionCart).
+            self._say_if_ended(request)
         # Not after a 5xx: Django does not save the session then either.
         if response.status_code < 500:
             self._note_activity(request.session)
         return response
+
+    @staticmethod
+    def _say_if_ended(request):
+        # Not to someone who has just logged in again with the form they posted.
+        if request.session.ended and not request.user.is_authenticated:
+            messages.info(request, "Your session expired. Please log in again.")
 
     @staticmethod
     def _note_activity(session):

@@ -15,6 +15,7 @@ urlpatterns = [
     # The id in these URLs names a session in the user's list; it is never
     # the session key.
     path("sessions/", views.session_list, name="sessions"),
+    path("sessions/current/", views.current_session, name="current_session"),
     path("sessions/end-others/", views.end_other_sessions, name="end_other_sessions"),
     path("sessions/<str:public_id>/end/", views.end_session, name="end_session"),
     path("email/change/", views.EmailChangeView.as_view(), name="email_change"),

@@ -177,6 +177,22 @@ def sessions_of(*, user_id, current_public_id: str | None = None) -> list[UserSe
     return sorted(sessions, key=lambda session: session.started, reverse=True)
 
 
+def describe(session) -> dict:
+    """
+    A session as its owner may see it (GET /accounts/sessions/current/):
+    what the sessions page shows of it, and when it ends at the latest.
+    Never its key.
+    """
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    return {
+        "public_id": session.get(PUBLIC_ID),
+        "started": _when(login_at).isoformat() if login_at else None,
+        "last_seen": _when(seen_at).isoformat() if seen_at else None,
+        "ends_at_the_latest": _when(login_at + settings.SESSION_ABSOLUTE_TIMEOUT).isoformat() if login_at else None,
+        "idle_timeout_seconds": settings.SESSION_COOKIE_AGE,
+    }
+
+
 def end(*, user_id, public_id: str) -> bool:
     """End one session of the user (from any device, or its own logout); False if there is none."""
     return bool(_run(_END_THESE, [_index_key(user_id)], [_session_redis_key(""), public_id]))

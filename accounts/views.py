@@ -4,13 +4,14 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, TemplateView, UpdateView
 
+from cart.identity import units_in_cart
 from cart.login import merge_anonymous_cart
 from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
 
@@ -70,6 +71,13 @@ class ProfileView(LoginRequiredMixin, TemplateView):
 def session_list(request):
     sessions = user_sessions.sessions_of(user_id=request.user.pk, current_public_id=request.session.get(PUBLIC_ID))
     return render(request, "accounts/sessions.html", {"sessions": sessions})
+
+
+@require_GET
+def current_session(request):
+    """This session as JSON, for developers watching sessions work (and bench/): one Redis round trip."""
+    user = request.user.get_username() if request.user.is_authenticated else None
+    return JsonResponse({"user": user, "cart_units": units_in_cart(request), **user_sessions.describe(request.session)})
 
 
 @require_POST

@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 from shop.models import Product
 
 from . import storage
+from .identity import SessionCart, session_cart_naming
 from .models import Order, OrderLine
 from .selectors import contents_digest
 from .storage import CartRef
@@ -21,9 +22,29 @@ MAX_QUANTITY_PER_LINE = 99
 MAX_LINES = 50
 
 
-def add_to_cart(*, cart: CartRef, product: Product, quantity: int) -> None:
+def add_to_cart(*, cart: CartRef | SessionCart, product: Product, quantity: int) -> None:
     """Add units of a product to its line."""
-    _change_line(storage.add, cart=cart, product=product, quantity=quantity, adding=True)
+    _change_line(_add, cart=cart, product=product, quantity=quantity, adding=True)
+
+
+def _add(*, cart: CartRef | SessionCart, **line) -> tuple[int, int]:
+    """
+    storage.add; for a SessionCart, in the same round trip as reading the
+    session. Should Django then refuse the session the script read, the
+    units go back out of the cart it found, and are added to the request's
+    cart after all (that of a visitor without a valid session).
+    """
+    if isinstance(cart, CartRef):
+        return storage.add(cart=cart, **line)
+    stored, found, status, now = storage.add_with_session(
+        session_key=cart.session_key, naming=session_cart_naming(), **line
+    )
+    mine = cart.settle(stored=stored)
+    if found == mine:
+        return status, now
+    if found is not None and status == storage.CHANGED:
+        storage.take_back(cart=found, units={line["product_id"]: line["quantity"]})
+    return storage.add(cart=mine, **line)
 
 
 def set_quantity(*, cart: CartRef, product: Product, quantity: int) -> None:

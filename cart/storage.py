@@ -22,19 +22,70 @@ CHANGED = 0
 OVER_LINE_CAP = 1
 TOO_MANY_LINES = 2
 
-_ADD = """
+_ADD_LINE = """
+local function add_line(cart, product, quantity, line_cap, max_lines, ttl)
+  local current = tonumber(redis.call('HGET', cart, product) or '0')
+  if current == 0 and redis.call('HLEN', cart) >= tonumber(max_lines) then
+    return {2, current}
+  end
+  local wanted = current + tonumber(quantity)
+  if wanted > tonumber(line_cap) then
+    return {1, current}
+  end
+  redis.call('HSET', cart, product, wanted)
+  redis.call('EXPIRE', cart, ttl)
+  return {0, wanted}
+end
+"""
+
+_ADD = _ADD_LINE + """
 -- KEYS[1] cart; ARGV: product id, quantity to add, line cap, max lines, ttl
-local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then
-  return {2, current}
+return add_line(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+"""
+
+# The cart a session names, found by the script from the session's own data,
+# so that a request reads its session and works on its cart in one round
+# trip to Redis (cart.identity.SessionCart). Redis advises scripts to take
+# every key they touch in KEYS, for Redis Cluster's sake; the cart's key is
+# in the session, so it cannot. That is sound on one primary, which is how
+# this shop runs (with Sentinel for failover), as long as sessions and carts
+# share that Redis (check shop.E002).
+_FIND_SESSION_CART = """
+-- KEYS[1] a session; ARGV[1] the session's user id field, ARGV[2] the user
+-- cart's key prefix, ARGV[3] its ttl; ARGV[4] the anonymous cart id field,
+-- ARGV[5] the anonymous cart's key prefix, ARGV[6] its ttl
+local stored = redis.call('GET', KEYS[1])
+local cart, ttl = false, false
+if stored then
+  local session = cjson.decode(stored)
+  if type(session[ARGV[1]]) == 'string' then
+    cart, ttl = ARGV[2] .. session[ARGV[1]], ARGV[3]
+  elseif type(session[ARGV[4]]) == 'string' then
+    cart, ttl = ARGV[5] .. session[ARGV[4]], ARGV[6]
+  end
 end
-local wanted = current + tonumber(ARGV[2])
-if wanted > tonumber(ARGV[3]) then
-  return {1, current}
+"""
+
+_READ_WITH_SESSION = _FIND_SESSION_CART + """
+-- Returns the session, its cart and the units in it.
+local units = 0
+if cart then
+  for _, quantity in ipairs(redis.call('HVALS', cart)) do
+    units = units + tonumber(quantity)
+  end
 end
-redis.call('HSET', KEYS[1], ARGV[1], wanted)
-redis.call('EXPIRE', KEYS[1], ARGV[5])
-return {0, wanted}
+return {stored, cart, ttl, units}
+"""
+
+_ADD_WITH_SESSION = _FIND_SESSION_CART + _ADD_LINE + """
+-- ARGV[7..10]: product id, quantity to add, line cap, max lines.
+-- Returns the session, its cart, and what add_line answered (false, false
+-- when the session names no cart).
+if not cart then
+  return {stored, false, false, false, false}
+end
+local answer = add_line(cart, ARGV[7], ARGV[8], ARGV[9], ARGV[10], ttl)
+return {stored, cart, ttl, answer[1], answer[2]}
 """
 
 _SET = """
@@ -87,15 +138,19 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return ARGV[1]
 """
 
-_REMOVE_ORDERED = """
--- KEYS[1] cart, KEYS[2] its checkout token; ARGV: product id, units, ...
--- Takes away what was ordered, not the whole cart: a line added in another
--- tab while the order was being placed stays.
+_REMOVE_UNITS = """
+-- KEYS[1] cart; ARGV: product id, units, product id, units, ...
 for i = 1, #ARGV, 2 do
   if redis.call('HINCRBY', KEYS[1], ARGV[i], -tonumber(ARGV[i + 1])) <= 0 then
     redis.call('HDEL', KEYS[1], ARGV[i])
   end
 end
+"""
+
+_REMOVE_ORDERED = _REMOVE_UNITS + """
+-- KEYS[2] the cart's checkout token, retired with the order.
+-- Takes away what was ordered, not the whole cart: a line added in another
+-- tab while the order was being placed stays.
 redis.call('DEL', KEYS[2])
 return 1
 """
@@ -125,6 +180,38 @@ def add(*, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lin
     """Add units to a line. Returns (CHANGED or why not, the line's quantity now)."""
     status, now = _run(_ADD, [cart.key], [product_id, quantity, line_cap, max_lines, cart.ttl])
     return status, now
+
+
+def read_with_session(*, session_key: str, naming: list) -> tuple[bytes | None, CartRef | None, int]:
+    """
+    A session as stored, the cart it names (naming: cart.identity.SESSION_CART_NAMING)
+    and the units in that cart, in one round trip.
+    """
+    stored, cart, ttl, units = _run(_READ_WITH_SESSION, [session_key], naming)
+    return stored, _found(cart, ttl), units
+
+
+def add_with_session(
+    *, session_key: str, naming: list, product_id: int, quantity: int, line_cap: int, max_lines: int
+) -> tuple[bytes | None, CartRef | None, int | None, int | None]:
+    """
+    Add units to a line of the cart a session names, in one round trip.
+
+    Returns the session as stored, the cart it names, and what add() would
+    return for it (None, None when the session names no cart: nothing changed).
+    """
+    args = [*naming, product_id, quantity, line_cap, max_lines]
+    stored, cart, ttl, status, now = _run(_ADD_WITH_SESSION, [session_key], args)
+    return stored, _found(cart, ttl), status, now
+
+
+def take_back(*, cart: CartRef, units: dict[int, int]) -> None:
+    """Take units out of a cart again (a line left with none goes)."""
+    _run(_REMOVE_UNITS, [cart.key], [value for product_id, count in units.items() for value in (product_id, count)])
+
+
+def _found(key: bytes | None, ttl: bytes | None) -> CartRef | None:
+    return None if key is None else CartRef(key=key.decode(), ttl=int(ttl))
 
 
 def set_quantity(*, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int) -> tuple[int, int]:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from shop.models import Product
 
 from . import selectors, services
 from .forms import AddToCartForm, CheckoutForm, QuantityForm
-from .identity import cart_for_request
+from .identity import cart_for_request, cart_to_change
 from .login import saved_shipping_address
 
 
@@ -23,7 +25,7 @@ def cart_detail(request):
 def add(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
     form = AddToCartForm(request.POST)
-    errors = _change_line(request, product, form, services.add_to_cart)
+    errors = _change_line(request, product, form, services.add_to_cart, find_cart=cart_to_change)
     if errors:
         context = {"product": product, "form": form, "errors": errors}
         return render(request, "shop/product_detail.html", context, status=400)
@@ -34,19 +36,20 @@ def add(request, product_id):
 @require_POST
 def update(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
-    errors = _change_line(request, product, QuantityForm(request.POST), services.set_quantity)
+    form = QuantityForm(request.POST)
+    errors = _change_line(request, product, form, services.set_quantity, find_cart=partial(cart_for_request, create=True))
     if errors:
         cart = selectors.cart_view(cart=cart_for_request(request))
         return _cart_page(request, cart, errors=errors, status=400)
     return _back_or_to_cart(request)
 
 
-def _change_line(request, product, form, change) -> list[str]:
+def _change_line(request, product, form, change, *, find_cart) -> list[str]:
     """Check the posted quantity and apply change() with it: the errors to show, none if done."""
     try:
         if not form.is_valid():
             raise ValidationError(form.errors["quantity"])
-        change(cart=cart_for_request(request, create=True), product=product, quantity=form.cleaned_data["quantity"])
+        change(cart=find_cart(request), product=product, quantity=form.cleaned_data["quantity"])
     except ValidationError as error:
         return error.messages
     return []

@@ -1,6 +1,6 @@
 """
 System checks (`manage.py check`, and the stack's set-up) for the Redis the
-shop is given.
+shop is given: sessions and carts together on it, and nothing evicted.
 
 Every key the shop writes carries a TTL, sessions included, so under memory
 pressure any eviction policy but "noeviction" may evict somebody's session:
@@ -9,7 +9,8 @@ With noeviction a full Redis refuses writes instead, which the shop answers
 with its 503 page, and nobody is silently logged out.
 """
 
-from django.core.checks import Tags, Warning, register
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
@@ -36,3 +37,23 @@ def check_redis_eviction_policy(app_configs=None, **kwargs):
                 )
             )
     return warnings
+
+
+@register(Tags.caches)
+def check_sessions_and_carts_share_redis(app_configs=None, **kwargs):
+    """
+    One Lua script reads a session and works on the cart it names
+    (cart.storage), so sessions and carts must live on the same Redis.
+    """
+    sessions = settings.CACHES.get(settings.SESSION_CACHE_ALIAS, {})
+    carts = settings.CACHES["default"]
+    if settings.SESSION_ENGINE != "accounts.sessions" or sessions.get("LOCATION") == carts.get("LOCATION"):
+        return []
+    return [
+        Error(
+            f"The {settings.SESSION_CACHE_ALIAS!r} cache (sessions) and the 'default' cache (carts) are on different Redis servers.",
+            hint="Give both the same LOCATION: one script reads a session and its cart together.",
+            obj=settings.SESSION_CACHE_ALIAS,
+            id="shop.E002",
+        )
+    ]

@@ -68,6 +68,33 @@ def redis_client(redis_url):
     client.close()
 
 
+class RoundTrips:
+    """
+    Counts the round trips to Redis made in a with block, from what Redis
+    itself counts: read events (INFO total_reads_processed), one for each
+    command sent on its own, a pipeline or a Lua script with all it runs.
+    """
+
+    def __init__(self, client):
+        self.client = client
+        self.count = None
+
+    def _reads(self) -> int:
+        return self.client.info("stats")["total_reads_processed"]
+
+    def __enter__(self):
+        self.before = self._reads()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.count = self._reads() - self.before - 1  # less the INFO that asks
+
+
+@pytest.fixture
+def round_trips(redis_client):
+    return RoundTrips(redis_client)
+
+
 @pytest.fixture
 def redis_down(settings):
     """Every Django cache pointed at a port where no Redis listens."""

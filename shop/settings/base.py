@@ -54,6 +54,9 @@ MIDDLEWARE = [
     # Keeps an anonymous cart alive as long as its session (its response
     # hook runs after SessionActivityMiddleware's, which decides).
     "cart.middleware.AnonymousCartLifetimeMiddleware",
+    # A page's session and its cart's count in one Redis round trip, before
+    # anything else reads the session.
+    "cart.middleware.CartCountMiddleware",
     # Says when a logged-in session has ended, and slides the idle timeout.
     "accounts.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

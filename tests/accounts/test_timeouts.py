@@ -100,3 +100,12 @@ def test_an_anonymous_cart_lives_as_long_as_its_sliding_session(client, mug, red
 def test_a_logged_in_session_key_is_a_new_one_with_the_logged_in_mark(logged_in_client):
     assert logged_in_client.cookies[SESSION_COOKIE].value.startswith("u")
     assert LOGIN_AT in logged_in_client.session
+
+
+def test_an_add_to_cart_after_the_absolute_timeout_leaves_the_users_cart_alone(logged_in_client, user, mug, redis_client):
+    backdate(logged_in_client, _login_at=settings.SESSION_ABSOLUTE_TIMEOUT + 1, _seen_at=1)
+
+    response = add(logged_in_client, mug, 3)
+
+    assert not redis_client.exists(f"shop:cart:user:{user.pk}")
+    assert "Your session expired. Please log in again." in logged_in_client.get(response.url).content.decode()

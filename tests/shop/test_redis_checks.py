@@ -1,6 +1,6 @@
 import pytest
 
-from shop.checks import check_redis_eviction_policy
+from shop.checks import check_redis_eviction_policy, check_sessions_and_carts_share_redis
 
 
 @pytest.fixture
@@ -30,3 +30,13 @@ def test_a_redis_that_never_evicts_passes(eviction_policy):
 
 def test_a_redis_that_is_down_is_left_to_healthz(redis_down):
     assert check_redis_eviction_policy() == []
+
+
+def test_sessions_and_carts_on_different_redis_servers_is_an_error(settings):
+    settings.CACHES = {**settings.CACHES, "sessions": {**settings.CACHES["sessions"], "LOCATION": "redis://elsewhere:6379/0"}}
+
+    assert [error.id for error in check_sessions_and_carts_share_redis()] == ["shop.E002"]
+
+
+def test_sessions_and_carts_on_one_redis_pass():
+    assert check_sessions_and_carts_share_redis() == []

@@ -1,0 +1,89 @@
+"""
+What a request costs in round trips to Redis, the targets of issue 5: a
+page's session and its cart's count come in one, and so do a session and an
+add to its cart. (bench/ shows the same on the running stack.)
+"""
+
+from django.contrib.auth import get_user_model
+
+from cart import storage
+from cart.identity import user_cart
+
+from .conftest import add, summary
+
+
+def test_an_anonymous_page_view_without_a_cookie_costs_no_round_trip(client, mug, round_trips):
+    with round_trips:
+        client.get("/")
+
+    assert round_trips.count == 0
+
+
+def test_a_logged_in_page_view_costs_one_round_trip(logged_in_client, mug, round_trips):
+    add(logged_in_client, mug, 2)
+    logged_in_client.get("/")  # once before, for Redis to learn the script
+
+    with round_trips:
+        page = logged_in_client.get("/")
+
+    assert round_trips.count == 1
+    assert page.context["cart_units"] == 2
+
+
+def test_an_add_to_cart_costs_one_round_trip(logged_in_client, mug, round_trips):
+    add(logged_in_client, mug)
+
+    with round_trips:
+        response = add(logged_in_client, mug)
+
+    assert response.status_code == 302
+    assert round_trips.count == 1
+    assert summary(logged_in_client)["count"] == 2
+
+
+def test_an_add_to_an_anonymous_cart_costs_one_round_trip_once_the_cart_exists(client, mug, round_trips):
+    add(client, mug)
+
+    with round_trips:
+        add(client, mug)
+
+    assert round_trips.count == 1
+    assert summary(client)["count"] == 2
+
+
+def test_the_header_counts_the_cart_of_whoever_is_logged_in(logged_in_client, user, mug, redis_client):
+    redis_client.hset(user_cart(user.pk).key, mug.pk, 7)
+
+    page = logged_in_client.get("/")
+
+    assert page.context["cart_units"] == 7
+
+
+def test_an_add_with_a_session_whose_password_changed_elsewhere_is_taken_back(logged_in_client, user, mug):
+    add(logged_in_client, mug)
+    # Not through the shop's password change (which ends the other sessions
+    # at once), but as a script or the shell would: only Django's check of
+    # the session's password hash stands in the way, after the script that
+    # found the cart from the session has added to it.
+    changed = get_user_model().objects.get(pk=user.pk)
+    changed.set_password("a-new-password-entirely")
+    changed.save()
+
+    response = add(logged_in_client, mug, 5)
+
+    assert response.status_code == 302
+    assert storage.contents(cart=user_cart(user.pk)) == {mug.pk: 1}
+    # Logged out, the visitor's add went to a cart of their own.
+    assert "_auth_user_id" not in logged_in_client.session
+    assert summary(logged_in_client)["count"] == 5
+
+
+def test_reading_the_session_as_json_costs_one_round_trip(logged_in_client, mug, round_trips):
+    add(logged_in_client, mug, 3)
+    logged_in_client.get("/accounts/sessions/current/")
+
+    with round_trips:
+        shown = logged_in_client.get("/accounts/sessions/current/").json()
+
+    assert round_trips.count == 1
+    assert shown["cart_units"] == 3
