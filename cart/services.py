@@ -39,11 +39,16 @@ def _add(*, cart: CartRef | SessionCart, **line) -> tuple[int, int]:
     stored, found, status, now = storage.add_with_session(
         session_key=cart.session_key, naming=session_cart_naming(), **line
     )
-    mine = cart.settle(stored=stored)
+    mine = None
+    try:
+        mine = cart.settle(stored=stored)
+    finally:
+        # Also when Django could not check the session at all (the database
+        # is down): the request fails, and its add must not stand.
+        if found != mine and found is not None and status == storage.CHANGED:
+            storage.take_back(cart=found, units={line["product_id"]: line["quantity"]})
     if found == mine:
         return status, now
-    if found is not None and status == storage.CHANGED:
-        storage.take_back(cart=found, units={line["product_id"]: line["quantity"]})
     return storage.add(cart=mine, **line)
 
 

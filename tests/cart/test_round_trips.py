@@ -5,6 +5,8 @@ add to its cart. (bench/ shows the same on the running stack.)
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db import OperationalError
 
 from cart import storage
 from cart.identity import user_cart
@@ -76,6 +78,23 @@ def test_an_add_with_a_session_whose_password_changed_elsewhere_is_taken_back(lo
     # Logged out, the visitor's add went to a cart of their own.
     assert "_auth_user_id" not in logged_in_client.session
     assert summary(logged_in_client)["count"] == 5
+
+
+def test_an_add_whose_session_cannot_be_checked_for_a_database_outage_answers_503_and_changes_nothing(
+    logged_in_client, user, mug, monkeypatch
+):
+    add(logged_in_client, mug)
+
+    def database_down(backend, user_id):
+        raise OperationalError("connection refused")
+
+    # The database fails after the product was read, just as Django looks the
+    # session's user up: after the script has added to the cart.
+    monkeypatch.setattr(ModelBackend, "get_user", database_down)
+    response = add(logged_in_client, mug, 4)
+
+    assert response.status_code == 503
+    assert storage.contents(cart=user_cart(user.pk)) == {mug.pk: 1}
 
 
 def test_reading_the_session_as_json_costs_one_round_trip(logged_in_client, mug, round_trips):
