@@ -61,10 +61,11 @@ class SessionActivityMiddleware:
                 return service_unavailable(request, service="redis", error=error)
             self._say_if_ended(request)
         response = self.get_response(request)
-        if not is_page:
-            # A form posted with an ended session: said on the page it leads to.
-            # Its view reads the session when it needs it, and perhaps in the
-            # same round trip as its own work (cart.identity.SessionCart).
+        if not is_page and response.status_code in (301, 302, 303, 307, 308):
+            # A form posted with an ended session: said on the page it leads
+            # to. (Its view read the session when it needed it, perhaps in the
+            # same round trip as its own work: cart.identity.SessionCart.) Not
+            # after a page drawn in answer, which could no longer say it.
             self._say_if_ended(request)
         # Not after a 5xx: Django does not save the session then either.
         if response.status_code < 500:

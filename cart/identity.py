@@ -9,6 +9,7 @@ lives as long as an idle session does.
 """
 
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.contrib.auth import SESSION_KEY as USER_ID_KEY
 from django.http import HttpRequest
 
 from accounts.sessions import SessionStore
+from accounts.user_sessions import LOGIN_AT
 
 from .selectors import cart_unit_count
 from .storage import CartRef
@@ -33,11 +35,16 @@ def anonymous_cart(cart_id: str) -> CartRef:
     return CartRef(key=f"{ANONYMOUS_CART_PREFIX}{cart_id}", ttl=settings.SESSION_COOKIE_AGE)
 
 
-def session_cart_naming() -> list:
-    """The rules above, for a Lua script that finds a session's cart itself (cart.storage)."""
+def session_cart_lookup() -> list:
+    """
+    The rules above, for a Lua script that finds a session's cart itself
+    (cart.storage): and none for a logged-in session past its absolute
+    timeout, which the session store will refuse (accounts.sessions).
+    """
     return [
         USER_ID_KEY, USER_CART_PREFIX, settings.CART_USER_TTL,
         SESSION_KEY, ANONYMOUS_CART_PREFIX, settings.SESSION_COOKIE_AGE,
+        LOGIN_AT, time.time() - settings.SESSION_ABSOLUTE_TIMEOUT,
     ]  # fmt: skip
 
 
@@ -81,20 +88,23 @@ class SessionCart:
     round trips to Redis. Instead one script finds the cart from the
     session's data and changes it, and hands the session back to the request
     (SessionStore.adopt). Django then checks the session as it always does;
-    should it refuse it (past the absolute timeout, its user deactivated or
-    their password changed meanwhile), the cart the script found was not
-    this request's to change, and the change must be taken back (settle()).
+    should it refuse it (its user deactivated, or their password changed
+    behind the shop's back), the cart the script found was not this
+    request's to change, and the change must be taken back
+    (cart.services.add_to_cart). The script itself leaves alone the cart of
+    a session past its absolute timeout, the refusal that comes with time.
     """
 
     request: HttpRequest
 
     @property
-    def session_key(self) -> str:
+    def session_redis_key(self) -> str:
         return self.request.session.redis_key
 
     def settle(self, *, stored: bytes | None) -> CartRef:
         """Give the request the session the script read; the cart it may change, after Django's checks."""
-        self.request.session.adopt(stored)
+        if not self.request.session.loaded:  # or read meanwhile: the same session
+            self.request.session.adopt(stored)
         return cart_for_request(self.request, create=True)
 
 

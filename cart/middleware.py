@@ -6,7 +6,7 @@ from accounts.sessions import SessionStore
 from shop.errors import service_unavailable
 
 from . import storage
-from .identity import session_cart, session_cart_naming
+from .identity import session_cart, session_cart_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,12 @@ class CartCountMiddleware:
         if request.method in ("GET", "HEAD") and isinstance(session, SessionStore) and session.session_key:
             try:
                 stored, cart, units = storage.read_with_session(
-                    session_key=session.redis_key, naming=session_cart_naming()
+                    session_key=session.redis_key, lookup=session_cart_lookup()
                 )
+                # Deletes a session past its absolute timeout: Redis again.
+                session.adopt(stored)
             except RedisError as error:
                 return service_unavailable(request, service="redis", error=error)
-            session.adopt(stored)
             request.cart_count = (cart, units)
         return self.get_response(request)
 

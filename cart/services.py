@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 from shop.models import Product
 
 from . import storage
-from .identity import SessionCart, session_cart_naming
+from .identity import SessionCart, session_cart_lookup
 from .models import Order, OrderLine
 from .selectors import contents_digest
 from .storage import CartRef
@@ -32,12 +32,13 @@ def _add(*, cart: CartRef | SessionCart, **line) -> tuple[int, int]:
     storage.add; for a SessionCart, in the same round trip as reading the
     session. Should Django then refuse the session the script read, the
     units go back out of the cart it found, and are added to the request's
-    cart after all (that of a visitor without a valid session).
+    cart after all (that of a visitor without a valid session). Until then,
+    for a moment, they are in a cart the request had no right to change.
     """
     if isinstance(cart, CartRef):
         return storage.add(cart=cart, **line)
     stored, found, status, now = storage.add_with_session(
-        session_key=cart.session_key, naming=session_cart_naming(), **line
+        session_key=cart.session_redis_key, lookup=session_cart_lookup(), **line
     )
     mine = None
     try:

@@ -49,16 +49,21 @@ return add_line(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 # every key they touch in KEYS, for Redis Cluster's sake; the cart's key is
 # in the session, so it cannot. That is sound on one primary, which is how
 # this shop runs (with Sentinel for failover), as long as sessions and carts
-# share that Redis (check shop.E002).
+# share that Redis (checks shop.E002 and shop.E003).
 _FIND_SESSION_CART = """
 -- KEYS[1] a session; ARGV[1] the session's user id field, ARGV[2] the user
 -- cart's key prefix, ARGV[3] its ttl; ARGV[4] the anonymous cart id field,
--- ARGV[5] the anonymous cart's key prefix, ARGV[6] its ttl
+-- ARGV[5] the anonymous cart's key prefix, ARGV[6] its ttl; ARGV[7] the
+-- login time field, ARGV[8] the earliest login time still within the
+-- absolute timeout (a session logged in before names no cart)
 local stored = redis.call('GET', KEYS[1])
 local cart, ttl = false, false
 if stored then
   local session = cjson.decode(stored)
-  if type(session[ARGV[1]]) == 'string' then
+  local login_at = session[ARGV[7]]
+  if type(login_at) == 'number' and login_at <= tonumber(ARGV[8]) then
+    -- past its absolute timeout: the session store will refuse it
+  elseif type(session[ARGV[1]]) == 'string' then
     cart, ttl = ARGV[2] .. session[ARGV[1]], ARGV[3]
   elseif type(session[ARGV[4]]) == 'string' then
     cart, ttl = ARGV[5] .. session[ARGV[4]], ARGV[6]
@@ -78,13 +83,13 @@ return {stored, cart, ttl, units}
 """
 
 _ADD_WITH_SESSION = _FIND_SESSION_CART + _ADD_LINE + """
--- ARGV[7..10]: product id, quantity to add, line cap, max lines.
+-- ARGV[9..12]: product id, quantity to add, line cap, max lines.
 -- Returns the session, its cart, and what add_line answered (false, false
 -- when the session names no cart).
 if not cart then
   return {stored, false, false, false, false}
 end
-local answer = add_line(cart, ARGV[7], ARGV[8], ARGV[9], ARGV[10], ttl)
+local answer = add_line(cart, ARGV[9], ARGV[10], ARGV[11], ARGV[12], ttl)
 return {stored, cart, ttl, answer[1], answer[2]}
 """
 
@@ -182,17 +187,17 @@ def add(*, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lin
     return status, now
 
 
-def read_with_session(*, session_key: str, naming: list) -> tuple[bytes | None, CartRef | None, int]:
+def read_with_session(*, session_key: str, lookup: list) -> tuple[bytes | None, CartRef | None, int]:
     """
-    A session as stored, the cart it names (naming: cart.identity.SESSION_CART_NAMING)
+    A session as stored, the cart it names (lookup: cart.identity.session_cart_lookup())
     and the units in that cart, in one round trip.
     """
-    stored, cart, ttl, units = _run(_READ_WITH_SESSION, [session_key], naming)
+    stored, cart, ttl, units = _run(_READ_WITH_SESSION, [session_key], lookup)
     return stored, _found(cart, ttl), units
 
 
 def add_with_session(
-    *, session_key: str, naming: list, product_id: int, quantity: int, line_cap: int, max_lines: int
+    *, session_key: str, lookup: list, product_id: int, quantity: int, line_cap: int, max_lines: int
 ) -> tuple[bytes | None, CartRef | None, int | None, int | None]:
     """
     Add units to a line of the cart a session names, in one round trip.
@@ -200,7 +205,7 @@ def add_with_session(
     Returns the session as stored, the cart it names, and what add() would
     return for it (None, None when the session names no cart: nothing changed).
     """
-    args = [*naming, product_id, quantity, line_cap, max_lines]
+    args = [*lookup, product_id, quantity, line_cap, max_lines]
     stored, cart, ttl, status, now = _run(_ADD_WITH_SESSION, [session_key], args)
     return stored, _found(cart, ttl), status, now
 

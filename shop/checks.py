@@ -39,21 +39,37 @@ def check_redis_eviction_policy(app_configs=None, **kwargs):
     return warnings
 
 
-@register(Tags.caches)
+SESSIONS_SERIALIZER = "django_redis.serializers.json.JSONSerializer"
+
+
+@register(REDIS_TAG, Tags.caches)
 def check_sessions_and_carts_share_redis(app_configs=None, **kwargs):
     """
     One Lua script reads a session and works on the cart it names
-    (cart.storage), so sessions and carts must live on the same Redis.
+    (cart.storage): sessions and carts must live on the same Redis, and
+    sessions be stored as plain JSON, which the script decodes (cjson).
     """
-    sessions = settings.CACHES.get(settings.SESSION_CACHE_ALIAS, {})
-    carts = settings.CACHES["default"]
-    if settings.SESSION_ENGINE != "accounts.sessions" or sessions.get("LOCATION") == carts.get("LOCATION"):
+    if settings.SESSION_ENGINE != "accounts.sessions":
         return []
-    return [
-        Error(
-            f"The {settings.SESSION_CACHE_ALIAS!r} cache (sessions) and the 'default' cache (carts) are on different Redis servers.",
-            hint="Give both the same LOCATION: one script reads a session and its cart together.",
-            obj=settings.SESSION_CACHE_ALIAS,
-            id="shop.E002",
+    sessions = settings.CACHES.get(settings.SESSION_CACHE_ALIAS, {})
+    options = sessions.get("OPTIONS", {})
+    errors = []
+    if sessions.get("LOCATION") != settings.CACHES["default"].get("LOCATION"):
+        errors.append(
+            Error(
+                f"The {settings.SESSION_CACHE_ALIAS!r} cache (sessions) and the 'default' cache (carts) are on different Redis servers.",
+                hint="Give both the same LOCATION: one script reads a session and its cart together.",
+                obj=settings.SESSION_CACHE_ALIAS,
+                id="shop.E002",
+            )
         )
-    ]
+    if options.get("SERIALIZER") != SESSIONS_SERIALIZER or "COMPRESSOR" in options:
+        errors.append(
+            Error(
+                f"The {settings.SESSION_CACHE_ALIAS!r} cache must store sessions as plain JSON.",
+                hint=f"Set its SERIALIZER to {SESSIONS_SERIALIZER} and give it no COMPRESSOR: a Lua script reads them.",
+                obj=settings.SESSION_CACHE_ALIAS,
+                id="shop.E003",
+            )
+        )
+    return errors

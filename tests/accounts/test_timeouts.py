@@ -104,8 +104,23 @@ def test_a_logged_in_session_key_is_a_new_one_with_the_logged_in_mark(logged_in_
 
 def test_an_add_to_cart_after_the_absolute_timeout_leaves_the_users_cart_alone(logged_in_client, user, mug, redis_client):
     backdate(logged_in_client, _login_at=settings.SESSION_ABSOLUTE_TIMEOUT + 1, _seen_at=1)
+    redis_client.config_resetstat()
 
     response = add(logged_in_client, mug, 3)
 
     assert not redis_client.exists(f"shop:cart:user:{user.pk}")
+    # Not even for a moment: nothing had to be taken back.
+    assert "cmdstat_hincrby" not in redis_client.info("commandstats")
     assert "Your session expired. Please log in again." in logged_in_client.get(response.url).content.decode()
+
+
+def test_a_login_retried_after_the_session_ended_is_not_followed_by_news_of_the_old_session(
+    logged_in_client, redis_client, password
+):
+    redis_client.delete(redis_key(logged_in_client))
+    logged_in_client.post("/accounts/login/", {"username": "alice", "password": "not-the-password"})
+
+    page = logged_in_client.post("/accounts/login/", {"username": "alice", "password": password}, follow=True)
+
+    assert page.context["user"].is_authenticated
+    assert "Your session expired" not in page.content.decode()

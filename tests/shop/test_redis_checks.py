@@ -40,3 +40,11 @@ def test_sessions_and_carts_on_different_redis_servers_is_an_error(settings):
 
 def test_sessions_and_carts_on_one_redis_pass():
     assert check_sessions_and_carts_share_redis() == []
+
+
+def test_sessions_stored_as_anything_but_plain_json_is_an_error(settings):
+    sessions = settings.CACHES["sessions"]
+    compressed = {**sessions["OPTIONS"], "COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor"}
+    settings.CACHES = {**settings.CACHES, "sessions": {**sessions, "OPTIONS": compressed}}
+
+    assert [error.id for error in check_sessions_and_carts_share_redis()] == ["shop.E003"]
