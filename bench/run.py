@@ -34,9 +34,9 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from statistics import median
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import median
 from urllib.parse import urlparse
 
 import psycopg
