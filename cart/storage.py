@@ -9,11 +9,21 @@ in Python and writes it back: that is how carts lose updates.
 
 Redis errors are let through: the middleware answers 503 and nothing is
 changed half-way.
+
+An add carries a deadline. When Redis stalls, the command a worker sent
+waits in Redis's socket, and Redis runs it as soon as it wakes, long after
+the worker gave up and answered 503: the shopper, told the add failed, adds
+again and has the units twice. So an add that Redis starts after its
+deadline changes nothing (see settings.REDIS_CHANGE_DEADLINE). The other
+changes set a value, and are the same however late or often they run.
 """
 
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django_redis import get_redis_connection
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shop.lua import run_script
 
@@ -21,9 +31,21 @@ from shop.lua import run_script
 CHANGED = 0
 OVER_LINE_CAP = 1
 TOO_MANY_LINES = 2
+TOO_LATE = 3
+
+
+class ChangeTooLate(RedisTimeoutError):
+    """Redis reached a change only after its deadline, and refused it: a timeout all the same."""
+
 
 _ADD_LINE = """
-local function add_line(cart, product, quantity, line_cap, max_lines, ttl)
+-- deadline: milliseconds since the epoch, by the worker's clock; Redis
+-- compares its own, so the clocks must agree (NTP; /healthz checks).
+local function add_line(cart, product, quantity, line_cap, max_lines, ttl, deadline)
+  local now = redis.call('TIME')
+  if tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000 > tonumber(deadline) then
+    return {3, 0}
+  end
   local current = tonumber(redis.call('HGET', cart, product) or '0')
   if current == 0 and redis.call('HLEN', cart) >= tonumber(max_lines) then
     return {2, current}
@@ -39,8 +61,8 @@ end
 """
 
 _ADD = _ADD_LINE + """
--- KEYS[1] cart; ARGV: product id, quantity to add, line cap, max lines, ttl
-return add_line(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+-- KEYS[1] cart; ARGV: product id, quantity to add, line cap, max lines, ttl, deadline
+return add_line(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 """
 
 # The cart a session names, found by the script from the session's own data,
@@ -83,13 +105,13 @@ return {stored, cart, ttl, units}
 """
 
 _ADD_WITH_SESSION = _FIND_SESSION_CART + _ADD_LINE + """
--- ARGV[9..12]: product id, quantity to add, line cap, max lines.
+-- ARGV[9..13]: product id, quantity to add, line cap, max lines, deadline.
 -- Returns the session, its cart, and what add_line answered (false, false
 -- when the session names no cart).
 if not cart then
   return {stored, false, false, false, false}
 end
-local answer = add_line(cart, ARGV[9], ARGV[10], ARGV[11], ARGV[12], ttl)
+local answer = add_line(cart, ARGV[9], ARGV[10], ARGV[11], ARGV[12], ttl, ARGV[13])
 return {stored, cart, ttl, answer[1], answer[2]}
 """
 
@@ -181,9 +203,19 @@ def _run(source: str, keys: list[str], args: list) -> list:
     return run_script(alias="default", source=source, keys=keys, args=args)
 
 
+def _deadline() -> int:
+    return int((time.time() + settings.REDIS_CHANGE_DEADLINE) * 1000)
+
+
+def _in_time(status: int | None) -> None:
+    if status == TOO_LATE:
+        raise ChangeTooLate("Redis ran an add after its deadline, and so left the cart as it was")
+
+
 def add(*, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int) -> tuple[int, int]:
     """Add units to a line. Returns (CHANGED or why not, the line's quantity now)."""
-    status, now = _run(_ADD, [cart.key], [product_id, quantity, line_cap, max_lines, cart.ttl])
+    status, now = _run(_ADD, [cart.key], [product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()])
+    _in_time(status)
     return status, now
 
 
@@ -205,8 +237,9 @@ def add_with_session(
     Returns the session as stored, the cart it names, and what add() would
     return for it (None, None when the session names no cart: nothing changed).
     """
-    args = [*lookup, product_id, quantity, line_cap, max_lines]
+    args = [*lookup, product_id, quantity, line_cap, max_lines, _deadline()]
     stored, cart, ttl, status, now = _run(_ADD_WITH_SESSION, [session_key], args)
+    _in_time(status)
     return stored, _found(cart, ttl), status, now
 
 

@@ -9,9 +9,12 @@ by the same code as `make up`, for the stack and browser tests.
 import copy
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import psycopg
@@ -24,7 +27,8 @@ from deploy.stack import Stack, free_port, redis_server_binary
 
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
+def redis_server(tmp_path_factory):
+    """The suite's redis-server process; its URL is redis_url."""
     port = free_port()
     process = subprocess.Popen(
         [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -42,9 +46,37 @@ def redis_url(tmp_path_factory):
     else:
         process.kill()
         pytest.fail("the test redis-server did not start")
-    yield url
+    process.url = url
+    yield process
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_url(redis_server):
+    return redis_server.url
+
+
+@pytest.fixture
+def stalled_redis(redis_server):
+    """
+    with stalled_redis(): the suite's Redis is up but answers nothing
+    (SIGSTOP), as when it is swapping or its host is frozen, until the block
+    ends or wake_after seconds have passed. What clients send meanwhile
+    waits in its sockets, and runs as soon as it wakes.
+    """
+
+    @contextmanager
+    def stalled(*, wake_after: float | None = None):
+        redis_server.send_signal(signal.SIGSTOP)
+        if wake_after is not None:
+            threading.Timer(wake_after, redis_server.send_signal, [signal.SIGCONT]).start()
+        try:
+            yield
+        finally:
+            redis_server.send_signal(signal.SIGCONT)
+
+    return stalled
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -127,6 +127,14 @@ _REDIS_OPTIONS = {
     },
 }
 
+# An add to a cart that Redis starts later than this after the worker sent
+# it changes nothing (cart.storage): by then the worker may have timed out
+# and answered 503, and the shopper would add again. Half the socket timeout
+# leaves the other half for the answer to come back. Redis's clock is
+# compared with the worker's, so the two must agree to well within this
+# (NTP keeps them within milliseconds); /healthz fails when they do not.
+REDIS_CHANGE_DEADLINE = REDIS_SOCKET_TIMEOUT / 2
+
 # With Redis Sentinel ("host:port,host:port,..."), the primary is found
 # through the Sentinels, and found again after a failover. Only the primary
 # is used, for reads too: a replica may lag behind, and a session read from
