@@ -15,7 +15,10 @@ waits in Redis's socket, and Redis runs it as soon as it wakes, long after
 the worker gave up and answered 503: the shopper, told the add failed, adds
 again and has the units twice. So an add that Redis starts after its
 deadline changes nothing (see settings.REDIS_CHANGE_DEADLINE). The other
-changes set a value, and are the same however late or often they run.
+changes are right even when they run late: setting a quantity, removing and
+clearing give what the shopper asked for; a merge and an ordered cart's
+removal delete what they work from, so that they cannot run twice; and a
+taking back undoes an add that did run.
 """
 
 import time
@@ -204,10 +207,13 @@ def _run(source: str, keys: list[str], args: list) -> list:
 
 
 def _deadline() -> int:
+    """When an add sent now must have started, in Redis's terms: milliseconds since the epoch."""
     return int((time.time() + settings.REDIS_CHANGE_DEADLINE) * 1000)
 
 
 def _in_time(status: int | None) -> None:
+    # A refusal is a timeout like any other (a 503), not an answer about the
+    # line such as OVER_LINE_CAP, which the form would show the shopper.
     if status == TOO_LATE:
         raise ChangeTooLate("Redis ran an add after its deadline, and so left the cart as it was")
 

@@ -48,6 +48,7 @@ def redis_server(tmp_path_factory):
         pytest.fail("the test redis-server did not start")
     process.url = url
     yield process
+    process.send_signal(signal.SIGCONT)  # should a test have ended with it stopped
     process.terminate()
     process.wait(timeout=10)
 
@@ -68,12 +69,14 @@ def stalled_redis(redis_server):
 
     @contextmanager
     def stalled(*, wake_after: float | None = None):
+        wake = threading.Timer(wake_after or 0, redis_server.send_signal, [signal.SIGCONT])
         redis_server.send_signal(signal.SIGSTOP)
         if wake_after is not None:
-            threading.Timer(wake_after, redis_server.send_signal, [signal.SIGCONT]).start()
+            wake.start()
         try:
             yield
         finally:
+            wake.cancel()  # a wake-up left over must not end a later stall early
             redis_server.send_signal(signal.SIGCONT)
 
     return stalled
