@@ -55,6 +55,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _unix_socket_accepts(path: Path) -> bool:
+    try:
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(1)
+            sock.connect(str(path))
+    except OSError:
+        return False
+    return True
+
+
 def port_is_free(port: int) -> bool:
     """Whether a server could listen on the port now (as servers do, with SO_REUSEADDR)."""
     with socket.socket() as sock:
@@ -348,6 +358,7 @@ class Stack:
             return False
 
     def start_gunicorn(self, server: str = "gunicorn") -> None:
+        """An app server (a gunicorn master and its workers); returns once its socket takes connections."""
         self.gunicorn_socket(server).unlink(missing_ok=True)
         self._spawn(
             server,
@@ -361,6 +372,10 @@ class Stack:
             ],
             env=self.app_environment(),
         )  # fmt: skip
+        # Not nginx before it: a connection refused marks an upstream server
+        # down for a while (fail_timeout), and with every app server marked
+        # down, the first requests would get nginx's 502 "no live upstreams".
+        self._wait_for(lambda: _unix_socket_accepts(self.gunicorn_socket(server)), f"{server}'s socket", server)
 
     def start_nginx(self) -> None:
         binary = nginx_binary()
