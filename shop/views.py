@@ -39,7 +39,7 @@ class ProductDetailView(DetailView):
 
 @never_cache
 def healthz(request):
-    """JSON status of each dependency: 200 when all answer, 503 otherwise."""
+    """JSON status of each dependency: 200 when all are "ok", 503 otherwise."""
     checks = check_dependencies()
     healthy = all(status == "ok" for status in checks.values())
     return JsonResponse(
