@@ -2,9 +2,6 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """Login, logout, registration, and everything about sessions."""
+    """Login, logout, registration, the profile, re-authentication and login throttling."""
 
     name = "accounts"
-
-    def ready(self):
-        from . import receivers  # noqa: F401  (connects the login and logout receivers)

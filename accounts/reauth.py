@@ -12,29 +12,28 @@ with the fields it was first sent with. No redirect can repeat a POST, so
 the form carries them along.
 """
 
-import time
 from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 
+from session_state import api as sessions
+
 from . import throttling
 from .forms import ReauthenticationForm
-from .user_sessions import PASSWORD_AT
 
 PASSWORD_FIELD = "reauth_password"
 METHOD_FIELD = "reauth_method"
 
 
 def password_is_recent(request) -> bool:
-    return time.time() - request.session.get(PASSWORD_AT, 0) < settings.REAUTH_AFTER
+    return sessions.seconds_since_password(request.session) < settings.REAUTH_AFTER
 
 
 def record_password_entry(request) -> None:
     """The user just typed their password: a new session key, and the clock restarts."""
-    request.session.cycle_key()
-    request.session[PASSWORD_AT] = time.time()
+    sessions.record_password_entry(request.session)
 
 
 def reauthentication_required(view):

@@ -11,15 +11,13 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, TemplateView, UpdateView
 
-from cart.identity import units_in_cart
-from cart.login import merge_anonymous_cart
-from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
+from demo.data import DEMO_PASSWORD, DEMO_USERNAME
+from session_state import api as sessions
 
-from . import throttling, user_sessions
+from . import throttling
 from .forms import EmailChangeForm, RegistrationForm, SavedAddressForm
 from .models import SavedAddress
 from .reauth import reauthentication_required, record_password_entry
-from .user_sessions import PUBLIC_ID
 
 
 class LoginView(auth_views.LoginView):
@@ -27,8 +25,9 @@ class LoginView(auth_views.LoginView):
     Django's LoginView with failed attempts throttled across all workers.
 
     Django's login() already makes it fixation-safe: it cycles the session
-    key, deletes the pre-login key from Redis and keeps the session's data.
-    The anonymous cart is merged into the user's just before it.
+    key, deletes the pre-login key from Redis and keeps the session's data
+    (session_state then gives it the user's tag; the cart merges the
+    visitor's cart, both on user_logged_in).
     """
 
     template_name = "accounts/login.html"
@@ -40,10 +39,6 @@ class LoginView(auth_views.LoginView):
         if retry_after is not None:
             return throttling.throttled_response(request, retry_after)
         return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        merge_anonymous_cart(self.request, user=form.get_user())
-        return super().form_valid(form)
 
     def form_invalid(self, form):
         throttling.record_failed_login(request=self.request, username=self.request.POST.get("username", ""))
@@ -57,9 +52,7 @@ class RegisterView(CreateView):
     template_name = "accounts/register.html"
 
     def form_valid(self, form):
-        user = form.save()
-        merge_anonymous_cart(self.request, user=user)
-        login(self.request, user)
+        login(self.request, form.save())
         return redirect(settings.LOGIN_REDIRECT_URL)
 
 
@@ -69,26 +62,26 @@ class ProfileView(LoginRequiredMixin, TemplateView):
 
 @login_required
 def session_list(request):
-    sessions = user_sessions.sessions_of(user_id=request.user.pk, current_public_id=request.session.get(PUBLIC_ID))
-    return render(request, "accounts/sessions.html", {"sessions": sessions})
+    listed = sessions.sessions_of(user=request.user, current=request.session)
+    return render(request, "accounts/sessions.html", {"sessions": listed})
 
 
 @require_GET
 def current_session(request):
     """This session as JSON, for developers watching sessions work (and bench/): one Redis round trip."""
     user = request.user.get_username() if request.user.is_authenticated else None
-    return JsonResponse({"user": user, "cart_units": units_in_cart(request), **user_sessions.describe(request.session)})
+    return JsonResponse({"user": user, "cart_units": request.cart.units, **sessions.describe(request.session)})
 
 
 @require_POST
 @login_required
 @reauthentication_required
 def end_session(request, public_id):
-    if public_id == request.session.get(PUBLIC_ID):
+    if public_id == sessions.public_id_of(request.session):
         logout(request)
         messages.info(request, "You ended this session and are logged out.")
-        return redirect("shop:home")
-    if not user_sessions.end(user_id=request.user.pk, public_id=public_id):
+        return redirect("catalog:home")
+    if not sessions.end_session(user=request.user, public_id=public_id):
         raise Http404("No such session.")
     messages.success(request, "That session has ended. Whoever used it is logged out.")
     return redirect("accounts:sessions")
@@ -98,7 +91,7 @@ def end_session(request, public_id):
 @login_required
 @reauthentication_required
 def end_other_sessions(request):
-    ended = user_sessions.end_all(user_id=request.user.pk, except_public_id=request.session.get(PUBLIC_ID))
+    ended = sessions.end_all_sessions(user=request.user, except_session=request.session)
     messages.success(request, f"Ended {ended} other session{'s' if ended != 1 else ''}.")
     return redirect("accounts:sessions")
 
@@ -117,7 +110,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         record_password_entry(self.request)
-        ended = user_sessions.end_all(user_id=self.request.user.pk, except_public_id=self.request.session[PUBLIC_ID])
+        ended = sessions.end_all_sessions(user=self.request.user, except_session=self.request.session)
         messages.success(self.request, f"Your password is changed. {ended} other session(s) ended.")
         return response
 
@@ -130,7 +123,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        user_sessions.end_all(user_id=form.user.pk)
+        sessions.end_all_sessions(user=form.user)
         return response
 
 

@@ -57,7 +57,7 @@ def start_stack(name: str, backend: str, workers: int) -> Stack:
         https_port=free_port(),
         http_port=free_port(),
         workers=workers,
-        extra_env={"SESSION_BACKEND": backend},
+        extra_env={"SESSION_BACKEND": backend, "DJANGO_SETTINGS_MODULE": "shop.settings.comparison"},
     )
     print(f"  starting nginx + {workers} gunicorn worker(s) + Redis, sessions in {backend} ...", flush=True)
     stack.start()

@@ -52,8 +52,9 @@ import psycopg
 import redis
 
 from bench.demos import Browser
+from demo.data import DEMO_PASSWORD, DEMO_USERNAME
+from session_state import keys
 from deploy.stack import BASE_DIR, Stack, find_or_apt_install, free_port
-from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
 
 RESULTS = BASE_DIR / "bench" / "results"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -204,6 +205,7 @@ class EngineStack:
             workers=4,
             extra_env={
                 "SESSION_BACKEND": engine,
+                "DJANGO_SETTINGS_MODULE": "shop.settings.comparison",
                 "DATABASE_URL": fresh_database(f"bench_{engine}"),
                 "MAX_SESSIONS_PER_USER": "100000",
             },
@@ -315,7 +317,7 @@ def add_script(stack: Stack, products: list[int], shoppers: int = 10) -> str:
         browser.register(f"bench-{n}-{time.monotonic_ns()}")
         cookies.append("; ".join(f"{c.name}={c.value}" for c in browser.http.cookies))
         tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get("/").text).group(1))
-    quoted = lambda values: ",".join(f'"{value}"' for value in values)  # noqa: E731
+    quoted = lambda values: ",".join(f'"{value}"' for value in values)
     return ADD_SCRIPT % {"products": ",".join(map(str, products)), "cookies": quoted(cookies), "tokens": quoted(tokens)}
 
 
@@ -386,7 +388,7 @@ def node_peer(stack: Stack) -> dict | None:
 def memory_per_session(client: redis.Redis, browser: Browser) -> dict:
     """Bytes of Redis per logged-in session, from 100,000 copies of a real one."""
     session_id = next(c.value for c in browser.http.cookies if c.name.endswith("shop_session"))
-    template = client.get(f"shop:1:session:{session_id}")
+    template = client.get(keys.session(session_id))
     user_cart = {str(n): "2" for n in range(1, 6)}
     count = 100_000
     results = {}
@@ -395,11 +397,12 @@ def memory_per_session(client: redis.Redis, browser: Browser) -> dict:
         before = client.info("memory")["used_memory"]
         pipe = client.pipeline(transaction=False)
         for n in range(count):
-            key = f"u{n:031d}"
-            pipe.set(f"shop:1:session:{key}", template, ex=3600)
-            pipe.hset(f"shop:user-sessions:{n}", f"p{n}", key)
+            tag = f"{n:0{keys.TAG_LENGTH}d}"
+            session = keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=tag)
+            pipe.set(keys.session(session), template, ex=3600)
+            pipe.hset(keys.user_sessions(tag), f"p{n}", session)
             if with_cart:
-                pipe.hset(f"shop:cart:user:{n}", mapping=user_cart)
+                pipe.hset(keys.cart(tag), mapping=user_cart)
             if n % 5000 == 4999:
                 pipe.execute()
         pipe.execute()

@@ -1,7 +1,5 @@
 from django.utils.functional import SimpleLazyObject
 
-from .identity import units_in_cart
-
 
 def cart(request):
     """
@@ -9,6 +7,6 @@ def cart(request):
 
     Lazy: counted only when a template shows it, and never for a visitor who
     has no cart. A page usually has it already, read with the session
-    (cart.middleware.CartCountMiddleware).
+    (cart.middleware).
     """
-    return {"cart_units": SimpleLazyObject(lambda: units_in_cart(request))}
+    return {"cart_units": SimpleLazyObject(lambda: request.cart.units)}

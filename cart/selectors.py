@@ -1,15 +1,12 @@
-"""Reads of carts and orders."""
+"""Reads of carts."""
 
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
-
-from shop.models import Product
+from catalog.models import Product
 
 from . import storage
-from .models import Order
 from .storage import CartRef
 
 
@@ -52,16 +49,12 @@ def cart_view(*, cart: CartRef | None) -> CartView:
     )
 
 
+def contents(*, cart: CartRef) -> dict[int, int]:
+    """Product id -> quantity, in one read."""
+    return storage.contents(cart=cart)
+
+
 def contents_digest(quantities: dict[int, int]) -> str:
     """A short fingerprint of a cart's contents (product id -> quantity)."""
     canonical = ",".join(f"{product}:{quantity}" for product, quantity in sorted(quantities.items()))
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
-
-
-def cart_unit_count(*, cart: CartRef | None) -> int:
-    """Units in the cart, for the header: one Redis read, no database."""
-    return 0 if cart is None else storage.unit_count(cart=cart)
-
-
-def orders_of(*, user) -> QuerySet[Order]:
-    return Order.objects.filter(user=user).prefetch_related("lines")

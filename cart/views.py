@@ -1,34 +1,28 @@
-from functools import partial
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from shop.models import Product
+from catalog.models import Product
 
 from . import selectors, services
-from .forms import AddToCartForm, CheckoutForm, QuantityForm
-from .identity import cart_for_request, cart_to_change
-from .login import saved_shipping_address
+from .forms import AddToCartForm, QuantityForm
 
 
 @require_GET
 def cart_detail(request):
-    return _cart_page(request, selectors.cart_view(cart=cart_for_request(request)))
+    return _cart_page(request, selectors.cart_view(cart=request.cart.ref))
 
 
 @require_POST
 def add(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
     form = AddToCartForm(request.POST)
-    errors = _change_line(request, product, form, services.add_to_cart, find_cart=cart_to_change)
+    errors = _change_line(form, lambda quantity: services.add_to_cart(cart=request.cart, product=product, quantity=quantity))
     if errors:
-        context = {"product": product, "form": form, "errors": errors}
-        return render(request, "shop/product_detail.html", context, status=400)
+        return render(request, "cart/add_refused.html", {"product": product, "form": form, "errors": errors}, status=400)
     messages.success(request, f"Added {form.cleaned_data['quantity']} × {product.name} to your cart.")
     return _back_or_to_cart(request)
 
@@ -37,19 +31,21 @@ def add(request, product_id):
 def update(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
     form = QuantityForm(request.POST)
-    errors = _change_line(request, product, form, services.set_quantity, find_cart=partial(cart_for_request, create=True))
+    errors = _change_line(
+        form,
+        lambda quantity: services.set_quantity(cart=request.cart.ref_for_change(), product=product, quantity=quantity),
+    )
     if errors:
-        cart = selectors.cart_view(cart=cart_for_request(request))
-        return _cart_page(request, cart, errors=errors, status=400)
+        return _cart_page(request, selectors.cart_view(cart=request.cart.ref), errors=errors, status=400)
     return _back_or_to_cart(request)
 
 
-def _change_line(request, product, form, change, *, find_cart) -> list[str]:
-    """Check the posted quantity and apply change() with it: the errors to show, none if done."""
+def _change_line(form, change) -> list[str]:
+    """Check the posted quantity and change the line with it: the errors to show, none if done."""
     try:
         if not form.is_valid():
             raise ValidationError(form.errors["quantity"])
-        change(cart=find_cart(request), product=product, quantity=form.cleaned_data["quantity"])
+        change(form.cleaned_data["quantity"])
     except ValidationError as error:
         return error.messages
     return []
@@ -57,7 +53,7 @@ def _change_line(request, product, form, change, *, find_cart) -> list[str]:
 
 @require_POST
 def remove(request, product_id):
-    cart = cart_for_request(request)
+    cart = request.cart.ref
     if cart is not None:
         services.remove_from_cart(cart=cart, product_id=product_id)
     return _back_or_to_cart(request)
@@ -65,7 +61,7 @@ def remove(request, product_id):
 
 @require_POST
 def clear(request):
-    cart = cart_for_request(request)
+    cart = request.cart.ref
     if cart is not None:
         services.clear_cart(cart=cart)
     return _back_or_to_cart(request)
@@ -73,59 +69,8 @@ def clear(request):
 
 @require_GET
 def summary(request):
-    cart = selectors.cart_view(cart=cart_for_request(request))
+    cart = selectors.cart_view(cart=request.cart.ref)
     return JsonResponse({"count": cart.units, "lines": len(cart.lines), "subtotal": f"{cart.subtotal:.2f}"})
-
-
-@login_required
-def checkout(request):
-    cart = cart_for_request(request)
-    if request.method != "POST":
-        return _checkout_start(request, cart)
-    form = CheckoutForm(request.POST)
-    if not form.is_valid():
-        return _checkout_page(request, form, selectors.cart_view(cart=cart), status=400)
-    try:
-        order = services.place_order(
-            user=request.user,
-            cart=cart,
-            checkout_token=form.cleaned_data["checkout_token"],
-            cart_digest=form.cleaned_data["cart_digest"],
-            shipping=form.shipping(),
-        )
-    except ValidationError as error:
-        return _checkout_page(request, form, selectors.cart_view(cart=cart), errors=error.messages, status=409)
-    messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
-    return redirect(order)
-
-
-def _checkout_start(request, cart):
-    token = services.checkout_token(cart=cart)
-    interrupted = services.finish_interrupted_checkout(user=request.user, cart=cart, checkout_token=token)
-    if interrupted is not None:
-        return redirect(interrupted)
-    cart_view = selectors.cart_view(cart=cart)
-    if not cart_view.lines:
-        messages.info(request, "Your cart is empty: add something before checking out.")
-        return redirect("cart:detail")
-    initial = {"checkout_token": token, **saved_shipping_address(request)}
-    return _checkout_page(request, CheckoutForm(initial=initial), cart_view)
-
-
-@login_required
-def order_list(request):
-    return render(request, "cart/order_list.html", {"orders": selectors.orders_of(user=request.user)})
-
-
-@login_required
-def order_detail(request, pk):
-    order = get_object_or_404(selectors.orders_of(user=request.user), pk=pk)
-    return render(request, "cart/order_detail.html", {"order": order})
-
-
-def _checkout_page(request, form, cart, *, errors=(), status=200):
-    context = {"form": form, "cart": cart, "cart_units": cart.units, "errors": errors}
-    return render(request, "cart/checkout.html", context, status=status)
 
 
 def _cart_page(request, cart, *, errors=(), status=200):

@@ -36,7 +36,7 @@ import urllib.request
 from pathlib import Path
 from string import Template
 
-from shop.demo import DEMO_PASSWORD, DEMO_USERNAME
+from demo.data import DEMO_PASSWORD, DEMO_USERNAME
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The name under which the Sentinels know the shop's Redis primary.
@@ -227,7 +227,7 @@ class Stack:
             [sys.executable, str(BASE_DIR / "manage.py"), "check", "--tag", "redis"],
             capture_output=True, text=True, env=self.app_environment(), cwd=BASE_DIR,
         )  # fmt: skip
-        if "shop.W001" in result.stderr + result.stdout:
+        if "ops.W001" in result.stderr + result.stdout:
             print("\n" + "!" * 72 + "\n" + (result.stderr + result.stdout).strip() + "\n" + "!" * 72 + "\n", flush=True)
 
     def _secret_key(self) -> str:

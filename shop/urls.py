@@ -1,20 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
-
-catalog_patterns = [
-    path("", views.ProductListView.as_view(), name="home"),
-    path("category/<slug:slug>/", views.ProductListView.as_view(), name="category"),
-    path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="product"),
-]
+from ops.views import healthz
 
 urlpatterns = [
-    path("", include((catalog_patterns, "shop"))),
-    path("", include("cart.urls")),
+    path("", include("catalog.urls")),
+    path("cart/", include("cart.urls")),
+    path("", include("orders.urls")),
     path("accounts/", include("accounts.urls")),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "shop.errors.page_not_found"
+handler404 = "ops.errors.page_not_found"

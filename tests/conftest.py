@@ -25,6 +25,8 @@ from django.test import override_settings
 from deploy import stack as stack_module
 from deploy.stack import Stack, free_port, redis_server_binary
 
+pytest_plugins = ["tests.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
@@ -226,7 +228,7 @@ def create_test_products(stack) -> dict[str, int]:
     """Products made for the concurrency and fault tests on a stack: {slug: id}."""
     code = """
 import json
-from shop.models import Category, Product
+from catalog.models import Category, Product
 category, _ = Category.objects.get_or_create(slug="test-rig", defaults={"name": "Test rig"})
 stocks = {f"race-spoon-{n}": 1000 for n in range(20)}
 stocks.update({"cap-cup": 1000, "last-lamp": 1, "double-dish": 100, "last-vase": 1})

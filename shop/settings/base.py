@@ -34,34 +34,38 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "shop",
+    # The shop's apps, each with one job. Each imports only apps listed
+    # above it, never one below (the import-linter contracts in
+    # pyproject.toml, checked by `make test`).
+    "ops",
+    "session_state",
+    "catalog",
+    "demo",
     "accounts",
     "cart",
+    "orders",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Early, so that every response carries X-Served-By, 503 pages included.
-    "shop.middleware.ServedByMiddleware",
-    # Django's SessionMiddleware, except that a session store that cannot be
-    # reached while saving answers 503 instead of 500.
-    "accounts.middleware.SessionMiddleware",
+    "ops.middleware.ServedByMiddleware",
+    # Messages ride in a signed cookie (MESSAGE_STORAGE) and need no
+    # session, so they come first: the session middleware says "your
+    # session expired" with one.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # In Django's SessionMiddleware's place: the session and request.cart,
+    # a page's session read with its cart's count in one Redis round trip,
+    # the idle timeout slid, an ended session said, 503 when Redis is down
+    # (cart.middleware, session_state.middleware).
+    "cart.middleware.SessionAndCartMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    # Keeps an anonymous cart alive as long as its session (its response
-    # hook runs after SessionActivityMiddleware's, which decides).
-    "cart.middleware.AnonymousCartLifetimeMiddleware",
-    # A page's session and its cart's count in one Redis round trip, before
-    # anything else reads the session.
-    "cart.middleware.CartCountMiddleware",
-    # Says when a logged-in session has ended, and slides the idle timeout.
-    "accounts.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that its process_exception sees a view's exception first.
-    "shop.middleware.ServiceUnavailableMiddleware",
+    "ops.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -77,8 +81,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shop.context_processors.served_by",
-                "shop.context_processors.categories",
+                "ops.context_processors.served_by",
+                "catalog.context_processors.categories",
                 "cart.context_processors.cart",
             ],
         },
@@ -167,47 +171,33 @@ CACHES = {
         "KEY_PREFIX": "shop",
         "OPTIONS": _REDIS_OPTIONS,
     },
-    # Sessions, on an alias of their own. Django's cache session backend
-    # hands the session dict to the cache, so the serializer is set here:
-    # JSON, never pickle (unpickling what Redis returns would run code for
-    # anyone who can write to Redis).
+    # The Redis of sessions and of everything they name (users' indexes of
+    # sessions, carts), on an alias of its own. The session engine uses its
+    # connection and writes its own keys (session_state.keys), as JSON.
     "sessions": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": _REDIS_LOCATION,
         "KEY_PREFIX": "shop",
-        "OPTIONS": {
-            **_REDIS_OPTIONS,
-            "SERIALIZER": "django_redis.serializers.json.JSONSerializer",
-        },
+        "OPTIONS": _REDIS_OPTIONS,
     },
 }
 
 # --- Sessions --------------------------------------------------------------
 
-# Django's cache session backend on the "sessions" alias, made to tell a
-# Redis outage apart from a missing session (accounts/sessions.py).
-SESSION_ENGINE = "accounts.sessions"
+# Sessions in Redis, told apart from a Redis outage, with idle and absolute
+# timeouts (session_state/store.py). The engines it is compared with live
+# in settings/comparison.py.
+SESSION_ENGINE = "session_state.store"
+# The django-redis alias whose Redis holds sessions and everything they
+# name (session_state.connection). Django's own cache engine, one of those
+# compared with ours, reads SESSION_CACHE_ALIAS; carts stay here whatever
+# engine runs.
+SESSION_REDIS_ALIAS = "sessions"
 SESSION_CACHE_ALIAS = "sessions"
-
-# The alternatives, only to measure them against ours (bench/) and to show
-# what goes wrong with per-process memory (make demo-memory-sessions). The
-# list of one's sessions, the sliding idle timeout and the "your session
-# expired" message are features of ours alone.
-SESSION_BACKEND = os.environ.get("SESSION_BACKEND", "redis")
-if SESSION_BACKEND != "redis":
-    SESSION_ENGINE = {
-        "db": "django.contrib.sessions.backends.db",
-        "cached_db": "django.contrib.sessions.backends.cached_db",
-        "signed_cookies": "django.contrib.sessions.backends.signed_cookies",
-        "memory": "django.contrib.sessions.backends.cache",
-    }[SESSION_BACKEND]
-if SESSION_BACKEND == "memory":
-    CACHES["memory"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    SESSION_CACHE_ALIAS = "memory"
 
 # The idle timeout. The cache backend gives every session key this TTL in
 # Redis, so abandoned sessions vanish by themselves; use slides it, at most
-# once a minute (accounts.middleware.SessionActivityMiddleware).
+# once a minute (session_state.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT", "3600"))
 # However active, a logged-in session ends this long after its login.
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
@@ -285,7 +275,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
-LOGOUT_REDIRECT_URL = "shop:home"
+LOGOUT_REDIRECT_URL = "catalog:home"
 
 # Failed logins allowed per window, counted in Redis so that every worker
 # shares one count (accounts/throttling.py). Per username whatever the IP;

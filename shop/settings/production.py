@@ -8,7 +8,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 
 try:
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]

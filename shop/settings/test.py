@@ -1,6 +1,6 @@
 """Settings for the unit and integration tests (pytest-django)."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 SECRET_KEY = "test-only-not-a-secret"
 

@@ -1,11 +1,13 @@
 import pytest
 from django.conf import settings
 
+from session_state import keys
+
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
 
 
 def session_redis_key(session_id):
-    return f"shop:1:session:{session_id}"
+    return keys.session(session_id)
 
 
 def test_the_login_page_has_the_form_fields_other_tools_rely_on(client, db):
@@ -98,7 +100,7 @@ def test_a_logged_in_user_who_opens_the_login_page_is_sent_on(logged_in_client):
 
 def _anonymous_session_with(data):
     """Make an anonymous session the way the site would, and return its id."""
-    from accounts.sessions import SessionStore
+    from session_state.store import SessionStore
 
     store = SessionStore()
     for key, value in data.items():

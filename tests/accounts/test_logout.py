@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.test import Client
 
+from session_state import keys
+
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
 
 
@@ -9,7 +11,7 @@ def test_logout_deletes_the_session_from_redis(logged_in_client, redis_client):
 
     logged_in_client.post("/accounts/logout/")
 
-    assert not redis_client.exists(f"shop:1:session:{session_id}")
+    assert not redis_client.exists(keys.session(session_id))
 
 
 def test_logout_expires_the_session_cookie(logged_in_client):

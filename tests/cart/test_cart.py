@@ -1,8 +1,8 @@
 import pytest
 from django.conf import settings
 
-from shop.models import Product
-from tests.cart.conftest import add, summary
+from catalog.models import Product
+from tests.shopping import add, cart_of, summary, visitor_cart_of
 
 
 def test_an_anonymous_visitor_can_add_a_product_and_is_sent_to_the_cart(client, mug):
@@ -170,17 +170,17 @@ def test_the_header_shows_the_number_of_units_on_every_page(client, mug):
     assert '<span class="cart-count" data-testid="cart-count">3</span>' in page
 
 
-def test_the_session_holds_only_what_names_the_cart(client, mug, redis_client):
+def test_the_cart_is_not_in_the_session_but_beside_it(client, mug, redis_client):
     add(client, mug, 3)
 
-    assert set(client.session.keys()) == {"cart_id", "_seen_at"}
-    assert redis_client.hgetall(f"shop:cart:anon:{client.session['cart_id']}") == {str(mug.pk): "3"}
+    assert set(client.session.keys()) == {"_seen_at"}
+    assert redis_client.hgetall(visitor_cart_of(client).key) == {str(mug.pk): "3"}
 
 
 def test_an_anonymous_cart_lives_as_long_as_an_idle_session(client, mug, redis_client):
     add(client, mug, 1)
 
-    ttl = redis_client.ttl(f"shop:cart:anon:{client.session['cart_id']}")
+    ttl = redis_client.ttl(visitor_cart_of(client).key)
 
     assert settings.SESSION_COOKIE_AGE - 5 <= ttl <= settings.SESSION_COOKIE_AGE
 
@@ -188,7 +188,7 @@ def test_an_anonymous_cart_lives_as_long_as_an_idle_session(client, mug, redis_c
 def test_a_users_cart_lives_30_days_after_its_last_change(logged_in_client, user, mug, redis_client):
     add(logged_in_client, mug, 1)
 
-    ttl = redis_client.ttl(f"shop:cart:user:{user.pk}")
+    ttl = redis_client.ttl(cart_of(user).key)
 
     assert 30 * 24 * 3600 - 5 <= ttl <= 30 * 24 * 3600
 

@@ -1,8 +1,8 @@
 from django.test import Client
 
-from cart.identity import anonymous_cart, user_cart
+from cart import storage
 from cart.services import merge_carts
-from tests.cart.conftest import add, summary
+from tests.shopping import add, cart_of, summary, visitor_cart_of
 
 LOGIN = {"username": "erin", "password": "erin-password-1"}
 
@@ -40,21 +40,36 @@ def test_merged_quantities_are_capped_at_99(client, user, mug):
 
 def test_merging_the_same_cart_twice_adds_it_once(client, user, mug):
     add(client, mug, 3)
-    anonymous = anonymous_cart(client.session["cart_id"])
+    visitor = visitor_cart_of(client)
 
-    first = merge_carts(source=anonymous, target=user_cart(user.pk))
-    second = merge_carts(source=anonymous, target=user_cart(user.pk))
+    first = merge_carts(source=visitor, target=cart_of(user))
+    second = merge_carts(source=visitor, target=cart_of(user))
 
     assert first == {mug.pk: 3}
     assert second == {}
 
 
-def test_after_login_the_session_no_longer_names_an_anonymous_cart(client, user, mug):
+def test_merging_a_cart_that_was_put_back_meanwhile_still_adds_it_once(client, user, mug):
+    add(client, mug, 3)
+    visitor = visitor_cart_of(client)
+    merge_carts(source=visitor, target=cart_of(user))
+    # As if Redis had failed between adding the lines to the user's cart and
+    # deleting the visitor's: a second login finds them both.
+    storage.add(cart=visitor, product_id=mug.pk, quantity=3, line_cap=99, max_lines=50)
+
+    second = merge_carts(source=visitor, target=cart_of(user))
+
+    assert second == {}
+    assert storage.contents(cart=cart_of(user)) == {mug.pk: 3}
+
+
+def test_after_login_the_visitors_cart_is_gone_from_redis(client, user, mug, redis_client):
     add(client, mug, 1)
+    visitor = visitor_cart_of(client)
 
     client.post("/accounts/login/", LOGIN)
 
-    assert "cart_id" not in client.session
+    assert not redis_client.exists(visitor.key)
 
 
 def test_a_users_cart_follows_them_to_another_device(logged_in_client, mug):
@@ -78,8 +93,6 @@ def test_a_users_cart_is_still_there_after_logout_and_the_next_login(logged_in_c
 
 def keep_only_the_anonymous_cart(*, source, target):
     """A merge policy for the test below: the cart of this visit wins."""
-    from cart import storage
-
     storage.clear(cart=target)
     return merge_carts(source=source, target=target)
 

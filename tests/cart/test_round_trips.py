@@ -8,10 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import OperationalError
 
-from cart import storage
-from cart.identity import user_cart
-
-from .conftest import add, summary
+from tests.shopping import add, cart_of, contents_of, summary
 
 
 def test_an_anonymous_page_view_without_a_cookie_costs_no_round_trip(client, mug, round_trips):
@@ -54,7 +51,7 @@ def test_an_add_to_an_anonymous_cart_costs_one_round_trip_once_the_cart_exists(c
 
 
 def test_the_header_counts_the_cart_of_whoever_is_logged_in(logged_in_client, user, mug, redis_client):
-    redis_client.hset(user_cart(user.pk).key, mug.pk, 7)
+    redis_client.hset(cart_of(user).key, mug.pk, 7)
 
     page = logged_in_client.get("/")
 
@@ -74,7 +71,7 @@ def test_an_add_with_a_session_whose_password_changed_elsewhere_is_taken_back(lo
     response = add(logged_in_client, mug, 5)
 
     assert response.status_code == 302
-    assert storage.contents(cart=user_cart(user.pk)) == {mug.pk: 1}
+    assert contents_of(user) == {mug.pk: 1}
     # Logged out, the visitor's add went to a cart of their own.
     assert "_auth_user_id" not in logged_in_client.session
     assert summary(logged_in_client)["count"] == 5
@@ -94,7 +91,7 @@ def test_an_add_whose_session_cannot_be_checked_for_a_database_outage_answers_50
     response = add(logged_in_client, mug, 4)
 
     assert response.status_code == 503
-    assert storage.contents(cart=user_cart(user.pk)) == {mug.pk: 1}
+    assert contents_of(user) == {mug.pk: 1}
 
 
 def test_reading_the_session_as_json_costs_one_round_trip(logged_in_client, mug, round_trips):

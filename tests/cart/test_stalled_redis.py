@@ -7,7 +7,7 @@ have the units twice. Each add carries a deadline that Redis checks.
 
 from django.conf import settings
 
-from .conftest import add, summary
+from tests.shopping import add, summary
 
 
 def test_an_add_that_redis_reaches_after_the_worker_gave_up_changes_nothing(

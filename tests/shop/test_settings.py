@@ -3,14 +3,12 @@
 from shop.settings import base
 
 
-def test_sessions_use_the_cache_engine_on_an_alias_that_is_not_the_default():
-    assert base.SESSION_ENGINE == "accounts.sessions"
-    assert base.SESSION_CACHE_ALIAS == "sessions"
-    assert base.CACHES["sessions"]["BACKEND"] == "django_redis.cache.RedisCache"
+def test_sessions_use_the_shops_engine_on_a_redis_alias_that_is_not_the_default():
+    from django.conf import settings
 
-
-def test_the_session_alias_serializes_json_never_pickle():
-    assert base.CACHES["sessions"]["OPTIONS"]["SERIALIZER"] == "django_redis.serializers.json.JSONSerializer"
+    assert settings.SESSION_ENGINE == "session_state.store"
+    assert settings.SESSION_REDIS_ALIAS != "default"
+    assert settings.CACHES[settings.SESSION_REDIS_ALIAS]["BACKEND"] == "django_redis.cache.RedisCache"
 
 
 def test_bcrypt_hashes_new_passwords():

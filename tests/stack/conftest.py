@@ -8,7 +8,6 @@ import redis
 import requests
 from requests.adapters import HTTPAdapter
 
-
 SESSION_COOKIE = "__Host-shop_session"
 
 # Each shopper connects from an address of its own on the loopback network,
@@ -123,6 +122,3 @@ def account(shopper):
     Shopper(shopper.stack).register(username, password)
     return username, password
 
-
-def redis_session_key(session_id):
-    return f"shop:1:session:{session_id}"

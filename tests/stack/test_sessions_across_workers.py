@@ -2,7 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.stack.conftest import redis_session_key
+from session_state import keys
 
 pytestmark = pytest.mark.stack
 
@@ -29,19 +29,19 @@ def test_every_page_shows_the_worker_that_served_it(shopper):
 def test_a_session_in_redis_carries_the_idle_timeout_as_its_ttl(shopper, account, stack_redis):
     shopper.login(*account)
 
-    ttl = stack_redis.ttl(redis_session_key(shopper.session_id))
+    ttl = stack_redis.ttl(keys.session(shopper.session_id))
 
     assert 3590 <= ttl <= 3600
 
 
 def test_an_anonymous_visitor_gets_no_session(shopper, stack_redis):
-    keys_before = set(stack_redis.keys("shop:1:session:*"))
+    keys_before = set(stack_redis.keys("shop:session:*"))
 
     for path in ["/", "/accounts/login/", "/accounts/register/"]:
         assert shopper.get(path).status_code == 200
 
     assert shopper.session_id is None
-    assert set(stack_redis.keys("shop:1:session:*")) == keys_before
+    assert set(stack_redis.keys("shop:session:*")) == keys_before
 
 
 def test_login_gives_a_new_session_id_and_the_old_one_is_gone(shopper, account, stack_redis):
@@ -51,7 +51,7 @@ def test_login_gives_a_new_session_id_and_the_old_one_is_gone(shopper, account, 
     shopper.login(*account)
 
     assert shopper.session_id not in (None, before_login)
-    assert not stack_redis.exists(redis_session_key(before_login))
+    assert not stack_redis.exists(keys.session(before_login))
 
 
 def test_a_planted_session_id_gives_the_attacker_nothing(new_shopper, account, stack_redis):
@@ -84,7 +84,7 @@ def test_logout_ends_the_session_in_redis_and_a_replayed_cookie_is_anonymous(sho
     response = shopper.post_form("/accounts/logout/", {}, form_path="/accounts/profile/")
 
     assert response.status_code == 302
-    assert not stack_redis.exists(redis_session_key(session_id))
+    assert not stack_redis.exists(keys.session(session_id))
     replay = new_shopper()
     replay.use_session_id(session_id)
     assert replay.get("/accounts/profile/").status_code == 302
@@ -92,6 +92,6 @@ def test_logout_ends_the_session_in_redis_and_a_replayed_cookie_is_anonymous(sho
 
 def _plant_anonymous_session(stack_redis):
     """An anonymous session as the site writes it: JSON with a TTL."""
-    session_id = "anonymous0session0planted0here00"
-    stack_redis.set(redis_session_key(session_id), '{"visited": "the shop"}', ex=3600)
+    session_id = keys.new_session_id(mark=keys.ANONYMOUS_MARK, tag=keys.new_tag())
+    stack_redis.set(keys.session(session_id), '{"visited": "the shop"}', ex=3600)
     return session_id

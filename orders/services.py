@@ -1,0 +1,132 @@
+"""Orders: a cart turned into an order. Each raises ValidationError for what a shopper must fix."""
+
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from redis.exceptions import RedisError
+
+from cart import selectors as cart_selectors
+from cart import services as cart_services
+from cart.storage import CartRef
+from catalog.models import Product
+
+from .models import Order, OrderLine
+
+logger = logging.getLogger(__name__)
+
+
+def checkout_token(*, cart: CartRef) -> str:
+    """The token that the checkout form carries: the same for one cart until it is ordered."""
+    return cart_services.checkout_token(cart=cart)
+
+def place_order(
+    *, user, cart: CartRef, checkout_token: str, cart_digest: str, shipping: dict[str, str]
+) -> Order:
+    """
+    Turn the cart into an order: one transaction writes the order and its
+    lines at today's prices and takes the stock, or nothing happens.
+
+    The same checkout token always gives the same order, however often it is
+    submitted. cart_digest is the fingerprint of the cart the checkout page
+    showed: if the cart has changed since (another tab), nothing is ordered.
+    The cart is emptied of what was ordered only after the order is committed.
+    """
+    existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
+    if existing is not None:
+        return existing
+
+    # Read the cart before touching the database: if Redis is down, the
+    # request fails here and nothing is written.
+    ordered = cart_selectors.contents(cart=cart)
+    problem = None
+    if not ordered:
+        problem = ValidationError("Your cart is empty.", code="empty")
+    elif cart_selectors.contents_digest(ordered) != cart_digest:
+        problem = ValidationError(
+            "Your cart changed since this page was opened. Please check it below and place the order again.",
+            code="cart_changed",
+        )
+    if problem is not None:
+        # The same checkout, submitted twice at once, may have placed its
+        # order and emptied the cart since the first look above.
+        existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
+        if existing is not None:
+            return existing
+        raise problem
+
+    try:
+        with transaction.atomic():
+            order, created = _write_order(
+                user=user, ordered=ordered, checkout_token=checkout_token, shipping=shipping
+            )
+    except IntegrityError:
+        # The same checkout, submitted at the same moment, committed first.
+        return Order.objects.get(user=user, checkout_token=checkout_token)
+    if not created:
+        return order
+
+    try:
+        cart_services.remove_ordered(cart=cart, ordered=ordered)
+    except RedisError:
+        # The order stands. The cart is emptied on the next visit to the
+        # checkout (finish_interrupted_checkout).
+        logger.warning("Order %s placed, but its cart could not be emptied now", order.pk)
+    return order
+
+
+def finish_interrupted_checkout(*, user, cart: CartRef, checkout_token: str) -> Order | None:
+    """If the cart's token already placed an order, empty the cart of it and return the order."""
+    order = Order.objects.filter(user=user, checkout_token=checkout_token).prefetch_related("lines").first()
+    if order is not None:
+        cart_services.remove_ordered(
+            cart=cart, ordered={line.product_id: line.quantity for line in order.lines.all() if line.product_id}
+        )
+    return order
+
+
+def _write_order(
+    *, user, ordered: dict[int, int], checkout_token: str, shipping: dict[str, str]
+) -> tuple[Order, bool]:
+    # Locked in a fixed order, so that two checkouts never wait on each other
+    # crosswise. (SQLite runs IMMEDIATE transactions one at a time instead.)
+    products = list(Product.objects.select_for_update().filter(pk__in=ordered).order_by("pk"))
+    # Asked again under the locks: the same checkout submitted twice at once
+    # waits here for the first, and must then find its order, not the stock
+    # that order took ("sold out").
+    existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
+    if existing is not None:
+        return existing, False
+    if len(products) != len(ordered):
+        raise ValidationError("Something in your cart is no longer sold. Please review your cart.", code="gone")
+    short = [product for product in products if product.stock < ordered[product.pk]]
+    if short:
+        raise ValidationError([_sold_out_message(product) for product in short], code="sold_out")
+
+    order = Order.objects.create(
+        user=user,
+        checkout_token=checkout_token,
+        total=sum((product.price * ordered[product.pk] for product in products), Decimal("0.00")),
+        **shipping,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=product,
+            product_name=product.name,
+            unit_price=product.price,
+            quantity=ordered[product.pk],
+        )
+        for product in products
+    )
+    for product in products:
+        product.stock -= ordered[product.pk]
+    Product.objects.bulk_update(products, ["stock"])
+    return order, True
+
+
+def _sold_out_message(product: Product) -> str:
+    if product.stock == 0:
+        return f"Sorry, {product.name} has just sold out."
+    return f"Sorry, only {product.stock} of {product.name} are left. Please change the quantity in your cart."

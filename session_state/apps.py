@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class SessionStateConfig(AppConfig):
+    """
+    Everything about a session: the store, its fields, the Redis key layout
+    of everything it names, both timeouts, the index of a user's sessions,
+    the session middleware, and what happens at login and logout. Other
+    apps call session_state.api and never reach around it.
+    """
+
+    name = "session_state"
+    # Not "sessions": that is django.contrib.sessions' label.
+    label = "session_state"
+    verbose_name = "Session state"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the login and logout receivers)

@@ -1,0 +1,13 @@
+"""
+The names of what the shop keeps in a session, beside Django's own
+_auth_user_* fields. Private to this package: other apps ask through its
+public API (session_state.sessions, session_state.index) and never name a
+field.
+"""
+
+LOGIN_AT = "_login_at"  # when the user logged in (the absolute timeout counts from it)
+PASSWORD_AT = "_password_at"  # when the user last typed their password (re-authentication)
+SEEN_AT = "_seen_at"  # when the session was last used, at the pace of the idle refresh
+PUBLIC_ID = "_public_id"  # the id that names this session in pages and URLs, never its key
+CLIENT_IP = "_ip"  # the address nginx saw at login
+CLIENT_AGENT = "_agent"  # "Firefox 128 on Windows", from the User-Agent at login

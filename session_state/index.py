@@ -1,0 +1,172 @@
+"""
+Every logged-in session of a user: listed, ended one at a time or all at once.
+
+What a person needs to recognise a session (when it started, when it was
+last used, the address and the browser) lives in the session itself.
+Beside it, one Redis hash per user indexes the user's sessions: public id
+-> session id. The public id is what pages and URLs show; a session id
+never leaves the server. The index and the sessions it lists share the
+user's tag, so a script that ends a session with its entry touches one
+slot (session_state.keys).
+
+Ending a session deletes its key: its next request, on whatever worker,
+finds no session. Index entries whose session has expired are pruned
+whenever the index is read, so it never grows without bound, and the index
+itself expires when the newest session it lists would.
+"""
+
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from ua_parser import parse as parse_user_agent
+
+from . import keys
+from .connection import decode, redis_client
+from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, SEEN_AT
+from .lua import LuaScript
+
+_BIND = LuaScript(__file__, "bind.lua")
+_END_LISTED = LuaScript(__file__, "end_listed.lua")
+_PRUNE = LuaScript(__file__, "prune.lua")
+
+
+@dataclass(frozen=True)
+class UserSession:
+    """A session as its owner sees it in their list."""
+
+    public_id: str
+    started: datetime
+    last_seen: datetime
+    ip: str
+    agent: str
+    current: bool = False
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def describe_user_agent(user_agent: str) -> str:
+    """A browser and system a person recognises: "Firefox 128 on Windows"."""
+    parsed = parse_user_agent(user_agent[:1000])
+    browser, system = parsed.user_agent, parsed.os
+    name = " ".join(filter(None, [browser.family, browser.major])) if browser else "Unknown browser"
+    return f"{name} on {system.family}" if system else name
+
+
+def index_lifetime() -> int:
+    """The index lives as long as a session logged in now could."""
+    return settings.SESSION_ABSOLUTE_TIMEOUT + settings.SESSION_COOKIE_AGE
+
+
+def bind(*, tag: str, public_id: str, session_id: str, data: str, ttl_ms: int) -> bool:
+    """Write a just-logged-in session under session_id (which has the user's tag) and list it; False if taken."""
+    return bool(
+        _BIND(
+            client=redis_client(),
+            keys=[keys.session(session_id), keys.user_sessions(tag)],
+            args=[data, ttl_ms, public_id, session_id, index_lifetime()],
+        )
+    )
+
+
+def list_sessions(*, tag: str, current_public_id: str | None = None) -> list[UserSession]:
+    """The user's live sessions, newest first; entries of ended sessions are pruned."""
+    live = _live_sessions(tag)
+    sessions = [
+        UserSession(
+            public_id=public_id,
+            started=as_datetime(data.get(LOGIN_AT)),
+            last_seen=as_datetime(data.get(SEEN_AT) or data.get(LOGIN_AT)),
+            ip=data.get(CLIENT_IP, ""),
+            agent=data.get(CLIENT_AGENT, ""),
+            current=public_id == current_public_id,
+        )
+        for public_id, (_session_id, data) in live.items()
+    ]
+    return sorted(sessions, key=lambda session: session.started, reverse=True)
+
+
+def end(*, tag: str, public_ids: list[str]) -> int:
+    """End these sessions of the user (from any device, or their own logout); how many ended."""
+    if not public_ids:
+        return 0
+    index = redis_client().hmget(keys.user_sessions(tag), public_ids)
+    listed = {public_id: session_id.decode() for public_id, session_id in zip(public_ids, index) if session_id}
+    return _end_listed(tag, listed)
+
+
+def end_all(*, tag: str, except_public_id: str | None = None) -> int:
+    """End every session of the user (but one, if named); how many ended."""
+    listed = {
+        public_id.decode(): session_id.decode()
+        for public_id, session_id in redis_client().hgetall(keys.user_sessions(tag)).items()
+    }
+    listed.pop(except_public_id, None)
+    return _end_listed(tag, listed)
+
+
+def end_oldest_beyond(*, tag: str, limit: int, keep_public_id: str) -> int:
+    """Keep at most `limit` sessions of the user (one of them keep_public_id), ending the oldest."""
+    live = _live_sessions(tag)
+    live.pop(keep_public_id, None)
+    # A session still in the middle of logging in has no login time saved
+    # yet: it is the newest, not the oldest.
+    by_age = sorted(live, key=lambda public_id: live[public_id][1].get(LOGIN_AT, math.inf))
+    surplus = by_age[: max(0, len(by_age) - (limit - 1))]
+    return _end_listed(tag, {public_id: live[public_id][0] for public_id in surplus})
+
+
+def _end_listed(tag: str, listed: dict[str, str]) -> int:
+    """
+    End sessions as the index listed them (public id -> session id), each with its entry.
+
+    A session given a new id since the index was read (a re-authentication
+    on another worker) is answered back as moved, and ended under its new
+    id on the next pass: "end every session" must not miss one.
+    """
+    ended = 0
+    for _attempt in range(10):
+        if not listed:
+            break
+        count, moved = _END_LISTED(
+            client=redis_client(),
+            keys=[keys.user_sessions(tag), *(keys.session(session_id) for session_id in listed.values())],
+            args=[value for public_id, session_id in listed.items() for value in (public_id, session_id)],
+        )
+        ended += count
+        if not moved:
+            break
+        moved = [public_id.decode() for public_id in moved]
+        index = redis_client().hmget(keys.user_sessions(tag), moved)
+        listed = {public_id: session_id.decode() for public_id, session_id in zip(moved, index) if session_id}
+    return ended
+
+
+def _live_sessions(tag: str) -> dict[str, tuple[str, dict]]:
+    """public id -> (session id, session data) for the sessions that still exist; prunes the rest."""
+    client = redis_client()
+    entries = {
+        public_id.decode(): session_id.decode()
+        for public_id, session_id in client.hgetall(keys.user_sessions(tag)).items()
+    }
+    if not entries:
+        return {}
+    stored = client.mget([keys.session(session_id) for session_id in entries.values()])
+    live, gone = {}, []
+    for (public_id, session_id), value in zip(entries.items(), stored):
+        data = decode(value)
+        if data is None:
+            gone += [public_id, session_id]
+        else:
+            live[public_id] = (session_id, data)
+    if gone:
+        _PRUNE(client=client, keys=[keys.user_sessions(tag)], args=gone)
+    return live
+
+
+def as_datetime(timestamp) -> datetime:
+    return datetime.fromtimestamp(timestamp or 0, tz=UTC)

@@ -1,0 +1,90 @@
+"""
+The Redis key layout of everything a session names: the one place that
+builds these keys (docs/architecture.md has the same as a table).
+
+Every key carries a hash tag, the part in braces, so that what one request
+needs in one round trip lives in one Redis Cluster slot:
+
+    shop:session:{tag}:<session id>   the session (JSON)
+    shop:user-sessions:{tag}          a user's index of sessions: public id -> session id
+    shop:cart:{tag}                   the cart: product id -> quantity
+    shop:checkout-token:{tag}         the cart's checkout token
+    shop:merged-carts:{tag}           visitors' carts merged into a user's cart at login
+
+The tag is an owner's: for a logged-in session, the user's (an opaque random
+value kept in session_state.models.UserTag, never the user id); for an
+anonymous one, the visitor's (random, made with the session). The session
+id carries it in the clear, so that a script finds the cart from the cookie
+alone, without decoding the session:
+
+    u 4k2v9x0q7m1b r8w...   mark ("u" logged in, "a" anonymous), tag, secret
+
+The secret is what makes a session id unguessable: 32 characters of
+Django's VALID_KEY_CHARS, 165 bits. The tag is not a secret (a planted id
+with someone's tag is still no session: every script first checks that
+the session exists).
+"""
+
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.utils.crypto import get_random_string
+
+PREFIX = "shop"
+
+ANONYMOUS_MARK = "a"
+LOGGED_IN_MARK = "u"
+TAG_LENGTH = 12
+SECRET_LENGTH = 32
+SESSION_ID_LENGTH = 1 + TAG_LENGTH + SECRET_LENGTH
+
+_KEY_CHARS = frozenset(VALID_KEY_CHARS)
+
+
+def new_tag() -> str:
+    return get_random_string(TAG_LENGTH, VALID_KEY_CHARS)
+
+
+def new_session_id(*, mark: str, tag: str) -> str:
+    return mark + tag + get_random_string(SECRET_LENGTH, VALID_KEY_CHARS)
+
+
+def is_session_id(value) -> bool:
+    """Whether value is a session id the shop could have made (checked without Redis)."""
+    return (
+        isinstance(value, str)
+        and len(value) == SESSION_ID_LENGTH
+        and value[0] in (ANONYMOUS_MARK, LOGGED_IN_MARK)
+        and _KEY_CHARS.issuperset(value)
+    )
+
+
+def tag_of(session_id: str) -> str:
+    return session_id[1 : 1 + TAG_LENGTH]
+
+
+def is_logged_in_id(session_id: str) -> bool:
+    return session_id.startswith(LOGGED_IN_MARK)
+
+
+def session(session_id: str) -> str:
+    return f"{PREFIX}:session:{{{tag_of(session_id)}}}:{session_id}"
+
+
+def user_sessions(tag: str) -> str:
+    return f"{PREFIX}:user-sessions:{{{tag}}}"
+
+
+def cart(tag: str) -> str:
+    return f"{PREFIX}:cart:{{{tag}}}"
+
+
+def checkout_token(tag: str) -> str:
+    return f"{PREFIX}:checkout-token:{{{tag}}}"
+
+
+def merged_carts(tag: str) -> str:
+    return f"{PREFIX}:merged-carts:{{{tag}}}"
+
+
+def named_by_visitor(tag: str) -> list[str]:
+    """What an anonymous session names, which lives exactly as long as the session does."""
+    return [cart(tag)]

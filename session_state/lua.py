@@ -1,0 +1,37 @@
+"""
+Lua scripts in .lua files, loaded once, run in one round trip.
+
+Each script lives next to the Python that runs it and starts by naming its
+KEYS and ARGV in locals. Every key it touches is one of its KEYS (Redis
+Cluster routes a script by them, and refuses one whose keys are in
+different slots). Where a script answers with a code, the codes are an
+IntEnum in Python, written into the script as Lua locals ahead of its
+source, so both sides use one definition.
+"""
+
+from enum import IntEnum
+from pathlib import Path
+
+from redis.commands.core import Script
+
+
+class LuaScript:
+    """A script from a .lua file: LuaScript(__file__, "add.lua", codes=AddAnswer)."""
+
+    def __init__(self, beside: str, filename: str, *, codes: type[IntEnum] | None = None):
+        source = (Path(beside).resolve().parent / "scripts" / filename).read_text()
+        if codes is not None:
+            header = "".join(f"local {code.name} = {code.value}\n" for code in codes)
+            source = header + source
+        self.name = filename
+        self.source = source
+        # The script's SHA1 does not depend on the client: one Script object
+        # serves every connection (EVALSHA, and EVAL once for a Redis that
+        # has not seen it yet, after a restart or a failover).
+        self._script = Script(None, source.encode())
+
+    def __call__(self, *, client, keys: list[str], args: list):
+        return self._script(keys=keys, args=args, client=client)
+
+    def __repr__(self):
+        return f"<LuaScript {self.name}>"

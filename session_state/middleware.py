@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.sessions import middleware as session_middleware
+from redis.exceptions import RedisError
+
+from ops.errors import service_unavailable
+
+from . import keys
+from .api import is_ours
+
+_ENDED = "Your session expired. Please log in again."
+
+
+class SessionMiddleware(session_middleware.SessionMiddleware):
+    """
+    Django's SessionMiddleware (in its place in MIDDLEWARE), and what it
+    does not do by itself:
+
+    - A page's session is read up front (read_page_session), so that the
+      page can say "your session expired" to a visitor whose logged-in
+      session ended (idle or absolute timeout, or ended from another
+      device), instead of silently treating them as a new visitor. A form
+      posted with an ended session says it on the page it redirects to.
+      (Messages ride in a signed cookie: MessageMiddleware comes before
+      this one and needs no session.)
+    - The idle timeout slides with use. Django refreshes a session's expiry
+      only when the session is saved, and saving on every request would be
+      a Redis write per page view; instead the session is saved (its TTL
+      renewed, "last seen" recorded) once a tenth of the idle timeout, at
+      most a minute, has passed since the last time.
+    - A session that cannot be read or saved (Redis down) answers the 503
+      page, and the cookie is left alone: the session is still in Redis and
+      the user still logged in once Redis answers again. Saving happens
+      after the views' own exception handling has run, so this is the one
+      place that can turn it into a clear page instead of a 500.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        if not is_ours(request.session):
+            return None  # another engine, for comparison (SESSION_BACKEND)
+        cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+        if request.method in ("GET", "HEAD") and keys.is_session_id(cookie):
+            try:
+                self.read_page_session(request)
+            except RedisError as error:
+                return service_unavailable(request, service="redis", error=error)
+            if request.session.ended:
+                messages.info(request, _ENDED)
+        return None
+
+    def read_page_session(self, request) -> None:
+        """
+        Read the session of a page (GET, HEAD) that came with one, before
+        anything else does. A hook: a subclass reads what the page also
+        needs in the same round trip (cart.middleware reads the cart's count
+        for the header).
+        """
+        request.session.load_now()
+
+    def process_response(self, request, response):
+        session = request.session
+        if is_ours(session):
+            if request.method not in ("GET", "HEAD") and response.status_code in (301, 302, 303, 307, 308):
+                # A form posted with an ended session: said on the page it
+                # leads to. Not to someone who has just logged in again with it.
+                if session.ended and not request.user.is_authenticated:
+                    messages.info(request, _ENDED)
+            # Not after a 5xx: Django does not save the session then either.
+            if response.status_code < 500 and session.accessed and not session.is_empty():
+                session.note_activity()
+        try:
+            return super().process_response(request, response)
+        except RedisError as error:
+            return service_unavailable(request, service="redis", error=error)

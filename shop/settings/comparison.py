@@ -1,0 +1,28 @@
+"""
+The running stack with another session engine than the shop's, only to
+measure it against ours (`make bench`) and to show what goes wrong with
+sessions in each worker's memory (`make demo-memory-sessions`,
+`make demo-deploy`). SESSION_BACKEND names it.
+
+The list of one's sessions, the sliding idle timeout, the "your session
+expired" message and the one-round-trip pages are the shop's engine's
+alone; the shop runs on these without them.
+"""
+
+import os
+
+from .production import *
+from .production import CACHES
+
+SESSION_BACKEND = os.environ.get("SESSION_BACKEND", "redis")
+SESSION_ENGINE = {
+    "redis": "session_state.store",
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "signed_cookies": "django.contrib.sessions.backends.signed_cookies",
+    # Django's cache backend on each worker's own memory: the failure story.
+    "memory": "django.contrib.sessions.backends.cache",
+}[SESSION_BACKEND]
+if SESSION_BACKEND == "memory":
+    CACHES = {**CACHES, "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_CACHE_ALIAS = "memory"

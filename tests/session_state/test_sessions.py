@@ -1,0 +1,93 @@
+import json
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from session_state import keys
+from session_state.store import SessionStore
+
+
+def test_a_session_is_stored_in_redis_as_json(redis_client):
+    store = SessionStore()
+    store["greeting"] = "hello"
+    store.create()
+
+    assert json.loads(redis_client.get(keys.session(store.session_key))) == {"greeting": "hello"}
+
+
+def test_a_session_key_expires_after_the_idle_timeout(redis_client):
+    store = SessionStore()
+    store["greeting"] = "hello"
+    store.create()
+
+    ttl = redis_client.ttl(keys.session(store.session_key))
+    assert settings.SESSION_COOKIE_AGE - 5 <= ttl <= settings.SESSION_COOKIE_AGE
+
+
+def test_a_session_that_was_ended_meanwhile_is_not_written_back(redis_client):
+    store = SessionStore()
+    store["greeting"] = "hello"
+    store.create()
+    redis_client.delete(keys.session(store.session_key))
+
+    store["greeting"] = "changed"
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not redis_client.exists(keys.session(store.session_key))
+
+
+def test_an_unknown_session_id_is_an_empty_session_with_no_id():
+    store = SessionStore("a" + "0" * (keys.SESSION_ID_LENGTH - 1))
+
+    assert store.load() == {}
+    assert store.session_key is None
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "short",
+        "a" + "0" * 200,
+        "a" + "0" * (keys.SESSION_ID_LENGTH - 2) + "!",
+        "A" + "0" * (keys.SESSION_ID_LENGTH - 1),
+        "x" + "0" * (keys.SESSION_ID_LENGTH - 1),
+        "a" + "é" * (keys.SESSION_ID_LENGTH - 1),
+        "a" + "0" * (keys.SESSION_ID_LENGTH - 2),
+    ],
+)
+def test_a_key_redis_could_never_have_issued_is_no_session_and_costs_no_redis_call(key, redis_down):
+    store = SessionStore(key)
+
+    assert store.session_key is None
+    assert list(store.items()) == []  # with Redis down: asked nothing
+
+
+def test_redis_down_is_an_error_not_an_empty_session(redis_down):
+    key = "u" + "7" * (keys.SESSION_ID_LENGTH - 1)
+    store = SessionStore(key)
+
+    with pytest.raises(RedisConnectionError):
+        store.load()
+    assert store.session_key == key
+
+
+def test_an_anonymous_visit_writes_no_session(client, db, redis_client):
+    client.get("/")
+    client.get("/accounts/login/")
+
+    assert redis_client.keys("*session*") == []
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
+
+
+def test_a_logged_in_page_view_that_changes_nothing_writes_nothing_to_redis(logged_in_client, redis_client):
+    logged_in_client.get("/accounts/profile/")  # once before, for Redis to learn the script
+    redis_client.config_resetstat()
+
+    logged_in_client.get("/accounts/profile/")
+
+    stats = redis_client.info("commandstats")
+    page_view = {name.removeprefix("cmdstat_"): stat["calls"] for name, stat in stats.items() if "config" not in name}
+    # One script, which reads the session and the cart's count for the header.
+    assert page_view == {"evalsha": 1, "get": 1, "hvals": 1}, f"a read-only page view ran {page_view}"
