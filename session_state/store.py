@@ -162,6 +162,10 @@ class SessionStore(SessionBase):
         if self.session_key is None:
             return self.create()
         data = self._get_session(no_load=must_create)
+        if self.session_key is None:
+            # Read only now, and found gone (or never ours): a new session,
+            # never one under the id presented.
+            return self.create()
         named = [] if self.is_logged_in_session else keys.named_by_visitor(self.owner_tag)
         stored = _SAVE(
             client=redis_client(),
@@ -212,13 +216,13 @@ class SessionStore(SessionBase):
                 _CYCLE(
                     client=redis_client(),
                     keys=[keys.session(old_id), keys.session(new_id)],
-                    args=[encode(data), self.ttl_ms()],
+                    args=[encode(data), max(1, self.ttl_ms())],
                 )
             )
         answer = _MOVE_LISTED(
             client=redis_client(),
             keys=[keys.user_sessions(keys.tag_of(old_id)), keys.session(old_id), keys.session(new_id)],
-            args=[public_id, old_id, new_id, encode(data), self.ttl_ms()],
+            args=[public_id, old_id, new_id, encode(data), max(1, self.ttl_ms())],
         )
         if answer == MoveAnswer.ENDED:
             raise SessionInterrupted("This session was ended elsewhere while its id was being renewed.")
@@ -233,7 +237,7 @@ class SessionStore(SessionBase):
         old_id, data = self.session_key, self._session
         for _attempt in range(100):
             new_id = keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=tag)
-            if index.bind(tag=tag, public_id=public_id, session_id=new_id, data=encode(data), ttl_ms=self.ttl_ms()):
+            if index.bind(tag=tag, public_id=public_id, session_id=new_id, data=encode(data), ttl_ms=max(1, self.ttl_ms())):
                 break
         else:
             raise RuntimeError("Unable to create a new session key.")
@@ -273,21 +277,23 @@ class SessionStore(SessionBase):
         The session's TTL in Redis, in milliseconds: its expiry age, but
         never past the absolute timeout, to the millisecond (so that Redis
         expires it then, and a script that only asks whether it exists
-        needs no rule of its own). A session already past it lives 1 ms.
+        needs no rule of its own). None or less: it has expired already.
         """
         custom_expiry = self.get("_session_expiry")  # set_expiry()'s, as SessionBase keeps it
         ttl = (self.get_expiry_age() if custom_expiry else settings.SESSION_COOKIE_AGE) * 1000
         login_at = self.get(LOGIN_AT)
         if login_at is not None:
             ttl = min(ttl, int((login_at + settings.SESSION_ABSOLUTE_TIMEOUT - time.time()) * 1000))
-        return max(1, ttl)
+        return ttl
 
     async def aget_expiry_age(self, **kwargs):
-        await self._aget_session()  # loaded here, not by a blocking read in get_session_cookie_age()
+        if "expiry" not in kwargs:  # given one, SessionBase reads nothing
+            await self._aget_session()  # here, not by a blocking read in get_session_cookie_age()
         return self.get_expiry_age(**kwargs)
 
     async def aget_expiry_date(self, **kwargs):
-        await self._aget_session()
+        if "expiry" not in kwargs:
+            await self._aget_session()
         return self.get_expiry_date(**kwargs)
 
     def is_due_for_refresh(self) -> bool:
