@@ -10,7 +10,7 @@ User = get_user_model()
 class ShopUserAdmin(UserAdmin):
     """Django's UserAdmin, plus ending every session of a user (a lost laptop, a leaked password)."""
 
-    actions = ["end_all_sessions"]
+    actions = ("end_all_sessions",)
 
     @admin.action(description="End all sessions of the selected users")
     def end_all_sessions(self, request, queryset):

@@ -33,7 +33,7 @@ class ReauthenticationForm(forms.Form):
 class EmailChangeForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
-        fields = ["email"]
+        fields = ("email",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,4 +43,4 @@ class EmailChangeForm(forms.ModelForm):
 class SavedAddressForm(forms.ModelForm):
     class Meta:
         model = SavedAddress
-        fields = ["full_name", "address", "city", "postal_code", "country"]
+        fields = ("full_name", "address", "city", "postal_code", "country")

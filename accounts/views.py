@@ -32,7 +32,9 @@ class LoginView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-    extra_context = {"demo_username": DEMO_USERNAME, "demo_password": DEMO_PASSWORD}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(demo_username=DEMO_USERNAME, demo_password=DEMO_PASSWORD, **kwargs)
 
     def post(self, request, *args, **kwargs):
         retry_after = throttling.login_retry_after(request=request, username=request.POST.get("username", ""))

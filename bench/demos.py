@@ -113,13 +113,16 @@ def deploy() -> None:
             saw_logout = [False] * users
             stop = threading.Event()
 
-            def click(n):
+            def click(browser, n, stop, saw_logout):
                 while not stop.is_set():
-                    if browsers[n].get("/accounts/profile/").status_code != 200:
+                    if browser.get("/accounts/profile/").status_code != 200:
                         saw_logout[n] = True
                     time.sleep(0.1)
 
-            threads = [threading.Thread(target=click, args=(n,), daemon=True) for n in range(users)]
+            threads = [
+                threading.Thread(target=click, args=(browser, n, stop, saw_logout), daemon=True)
+                for n, browser in enumerate(browsers)
+            ]
             for thread in threads:
                 thread.start()
             time.sleep(2)

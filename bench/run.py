@@ -53,8 +53,8 @@ import redis
 
 from bench.demos import Browser
 from demo.data import DEMO_PASSWORD, DEMO_USERNAME
-from session_state import keys
 from deploy.stack import BASE_DIR, Stack, find_or_apt_install, free_port
+from session_state import keys
 
 RESULTS = BASE_DIR / "bench" / "results"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -227,16 +227,16 @@ class EngineStack:
         csrf_cookie = "; ".join(f"{c.name}={c.value}" for c in self.browser.http.cookies if c.name.endswith("csrftoken"))
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.browser.get("/").text).group(1)
         self.scenarios = {
-            "anonymous page": dict(path="/"),
-            "logged-in page": dict(path="/", cookie=cookies),
-            "session read (JSON)": dict(path="/accounts/sessions/current/", cookie=cookies),
-            "add to cart": dict(path="/cart/add/", script=add_script(self.stack, self.products[:50])),
-            "login": dict(
-                path="/accounts/login/",
-                cookie=csrf_cookie,
-                script=LOGIN_SCRIPT % {"username": DEMO_USERNAME, "password": DEMO_PASSWORD, "token": token},
-                connections=8,
-            ),
+            "anonymous page": {"path": "/"},
+            "logged-in page": {"path": "/", "cookie": cookies},
+            "session read (JSON)": {"path": "/accounts/sessions/current/", "cookie": cookies},
+            "add to cart": {"path": "/cart/add/", "script": add_script(self.stack, self.products[:50])},
+            "login": {
+                "path": "/accounts/login/",
+                "cookie": csrf_cookie,
+                "script": LOGIN_SCRIPT % {"username": DEMO_USERNAME, "password": DEMO_PASSWORD, "token": token},
+                "connections": 8,
+            },
         }
 
     def run(self, scenario: str) -> dict:
@@ -365,8 +365,8 @@ def node_peer(stack: Stack) -> dict | None:
                 time.sleep(0.1)
         cookie = f"connect.sid={login.cookies['connect.sid']}"
         scenarios = {
-            "session read (JSON)": dict(path="/session", cookie=cookie),
-            "add to cart": dict(path="/cart/add", cookie=cookie, script=NODE_ADD_SCRIPT),
+            "session read (JSON)": {"path": "/session", "cookie": cookie},
+            "add to cart": {"path": "/cart/add", "cookie": cookie, "script": NODE_ADD_SCRIPT},
         }
         client = redis.Redis.from_url(stack.redis_url)
         results = {
@@ -415,7 +415,7 @@ def memory_per_session(client: redis.Redis, browser: Browser) -> dict:
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), platform.processor())
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
-    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()[2]
+    redis_version = subprocess.run(["redis-server", "--version"], check=True, capture_output=True, text=True).stdout.split()[2]
     return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}, Redis {redis_version.removeprefix('v=')}"
 
 
@@ -433,8 +433,8 @@ def targets(all_results: dict) -> list[tuple[str, str, bool]]:
         ("an add to cart: one round trip",
          f"{add['round_trips']:.2f}", round(add["round_trips"], 1) == 1),
         ("logged-in pages faster with Redis sessions than with database sessions on PostgreSQL",
-         f"{_percent(median(pages))} (median of {len(pages)} pairs, faster in {won}); "
-         f"control, the anonymous page: {_percent(median(control))}",
+         (f"{_percent(median(pages))} (median of {len(pages)} pairs, faster in {won}); "
+         f"control, the anonymous page: {_percent(median(control))}"),
          median(pages) > 1),
     ]  # fmt: skip
 
@@ -449,12 +449,12 @@ def write_results(all_results: dict) -> None:
         "# Benchmark results",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` on {machine()}.",
-        f"nginx + 4 gunicorn workers, data on PostgreSQL; wrk, 2 threads, 32 connections (8 for login). "
+        (f"nginx + 4 gunicorn workers, data on PostgreSQL; wrk, 2 threads, 32 connections (8 for login). "
         f"The engines took turns, each round in another order, {SECONDS} s a run; "
         f"each figure is the median of {ROUNDS} rounds (login: one). "
         f"Redis against database sessions: {PAIRS} pairs of {PAIR_SECONDS} s runs, one engine right after the other "
         "(ABBA), the median of the pairs' ratios of req/s; the anonymous page, where the engine plays no part, "
-        "is the control.",
+        "is the control."),
         "",
         "## Targets",
         "",
@@ -479,17 +479,17 @@ def write_results(all_results: dict) -> None:
     ]
     lines += [
         "",
-        "Round trips are Redis's own count of the reads it served (INFO total_reads_processed); commands count what "
+        ("Round trips are Redis's own count of the reads it served (INFO total_reads_processed); commands count what "
         "a Lua script runs as well (INFO commandstats). A logged-in page of this shop is one round trip, one script "
         "that reads the session and the cart's count for the header; an add to cart is one script that reads the "
         "session and adds to the cart it names. A sliding idle timeout saves the session at most once a minute, "
         "hence a little over 1. The Express peer reads the session and renews its TTL (connect-redis's touch) on "
         "every request, two round trips; its add writes the whole session back, which grows with the cart. It "
-        "listens on plain HTTP with no nginx in front; the shop's stacks serve HTTPS through nginx.",
+        "listens on plain HTTP with no nginx in front; the shop's stacks serve HTTPS through nginx."),
         "",
-        "On this machine wrk, nginx, the workers, Redis and PostgreSQL share the same cores, and a catalog page "
+        ("On this machine wrk, nginx, the workers, Redis and PostgreSQL share the same cores, and a catalog page "
         "spends most of its time drawing the page and reading products, so the engines differ little on pages; "
-        "the JSON session read, where the session is most of the work, shows the difference best.",
+        "the JSON session read, where the session is most of the work, shows the difference best."),
         "",
         f"200 simultaneous adds to one visitor's cart, spread over all workers: **{ours['race']} of 200 kept**"
         + (f"; the Express design on the same Redis: **{node['race']} of 200 kept**." if node else "."),

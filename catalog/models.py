@@ -9,7 +9,7 @@ class Category(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ("name",)
         verbose_name_plural = "categories"
 
     def __str__(self):
@@ -31,7 +31,7 @@ class Product(models.Model):
     image = models.CharField(max_length=200, blank=True, help_text="A path under static/, e.g. shop/products/mug.svg")
 
     class Meta:
-        ordering = ["name"]
+        ordering = ("name",)
 
     def __str__(self):
         return self.name

@@ -1,3 +1,5 @@
+# gunicorn.conf.py is the name gunicorn documents for its configuration file.
+# ruff: noqa: N999
 """
 gunicorn settings shared by the local stack (deploy/stack.py) and Docker
 (docker-compose.yml). Where to bind, the pid file and the log files differ

@@ -20,7 +20,7 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
+        ordering = ("-created_at", "-pk")
 
     def __str__(self):
         return f"Order #{self.pk}"
@@ -39,7 +39,7 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["pk"]
+        ordering = ("pk",)
 
     def __str__(self):
         return f"{self.quantity} x {self.product_name}"

@@ -61,11 +61,11 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
     def process_response(self, request, response):
         session = request.session
         if is_ours(session):
-            if request.method not in ("GET", "HEAD") and response.status_code in (301, 302, 303, 307, 308):
-                # A form posted with an ended session: said on the page it
-                # leads to. Not to someone who has just logged in again with it.
-                if session.ended and not request.user.is_authenticated:
-                    messages.info(request, _ENDED)
+            # A form posted with an ended session: said on the page it leads
+            # to. Not to someone who has just logged in again with it.
+            redirected = response.status_code in (301, 302, 303, 307, 308)
+            if request.method not in ("GET", "HEAD") and redirected and session.ended and not request.user.is_authenticated:
+                messages.info(request, _ENDED)
             # Not after a 5xx: Django does not save the session then either.
             if response.status_code < 500 and session.accessed and not session.is_empty():
                 session.note_activity()

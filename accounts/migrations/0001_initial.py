@@ -9,11 +9,11 @@ class Migration(migrations.Migration):
 
     initial = True
 
-    dependencies = [
+    dependencies = (
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    )
 
-    operations = [
+    operations = (
         migrations.CreateModel(
             name='SavedAddress',
             fields=[
@@ -29,4 +29,4 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'saved addresses',
             },
         ),
-    ]
+    )

@@ -9,10 +9,10 @@ class Migration(migrations.Migration):
 
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = (
+    )
 
-    operations = [
+    operations = (
         migrations.CreateModel(
             name='Category',
             fields=[
@@ -42,4 +42,4 @@ class Migration(migrations.Migration):
                 'ordering': ['name'],
             },
         ),
-    ]
+    )

@@ -29,6 +29,6 @@ def copy_rows_from_before_the_split(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0001_initial")]
+    dependencies = (("catalog", "0001_initial"),)
 
-    operations = [migrations.RunPython(copy_rows_from_before_the_split, migrations.RunPython.noop)]
+    operations = (migrations.RunPython(copy_rows_from_before_the_split, migrations.RunPython.noop),)

@@ -9,12 +9,12 @@ class Migration(migrations.Migration):
 
     initial = True
 
-    dependencies = [
+    dependencies = (
         ('catalog', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    )
 
-    operations = [
+    operations = (
         migrations.CreateModel(
             name='Order',
             fields=[
@@ -47,4 +47,4 @@ class Migration(migrations.Migration):
                 'ordering': ['pk'],
             },
         ),
-    ]
+    )

@@ -30,6 +30,6 @@ def copy_rows_from_before_the_split(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0001_initial"), ("catalog", "0002_rows_from_before_the_split")]
+    dependencies = (("orders", "0001_initial"), ("catalog", "0002_rows_from_before_the_split"))
 
-    operations = [migrations.RunPython(copy_rows_from_before_the_split, migrations.RunPython.noop)]
+    operations = (migrations.RunPython(copy_rows_from_before_the_split, migrations.RunPython.noop),)

@@ -11,11 +11,11 @@ class Migration(migrations.Migration):
 
     initial = True
 
-    dependencies = [
+    dependencies = (
         ('auth', '0012_alter_user_first_name_max_length'),
-    ]
+    )
 
-    operations = [
+    operations = (
         migrations.CreateModel(
             name='UserTag',
             fields=[
@@ -23,4 +23,4 @@ class Migration(migrations.Migration):
                 ('tag', models.CharField(default=session_state.keys.new_tag, editable=False, max_length=12, unique=True)),
             ],
         ),
-    ]
+    )

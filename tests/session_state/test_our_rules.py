@@ -13,7 +13,7 @@ a listed session ended while its key is renewed stays ended
 from django.conf import settings
 
 from .helpers import FRESH_STORES, LISTED_TAG, backdate_login, redis_key
-from .names import ANONYMOUS_MARK, LOGGED_IN_MARK, PUBLIC_ID, index, keys
+from .names import ANONYMOUS_MARK, PUBLIC_ID, index, keys
 
 
 def test_create_gives_a_new_session_the_anonymous_mark(SessionStore):

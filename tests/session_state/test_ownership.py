@@ -1,0 +1,68 @@
+"""
+session_state owns sessions: outside it, no module names a session's
+field or builds one of the keys of its layout, and every Lua script, here
+and in the cart, declares in KEYS every key it touches.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from session_state import fields, keys
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ["accounts", "cart", "catalog", "demo", "ops", "orders", "shop"]
+SCRIPTS = sorted(ROOT.glob("*/scripts/*.lua"))
+
+# Commands whose first argument is a key.
+KEY_COMMANDS = {
+    "GET", "SET", "DEL", "EXISTS", "EXPIRE", "PEXPIRE", "HGET", "HSET", "HDEL", "HLEN", "HVALS",
+    "HGETALL", "HINCRBY", "SADD",
+}  # fmt: skip
+
+
+def app_modules():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                yield path
+
+
+SESSION_FIELDS = [value for name, value in vars(fields).items() if name.isupper()]
+DJANGO_SESSION_FIELDS = ["_auth_user_id", "_auth_user_hash", "_auth_user_backend"]
+KEY_FORMATS = [
+    keys.session("a" + "0" * (keys.SESSION_ID_LENGTH - 1)).split("{")[0],
+    keys.user_sessions("tag").split("{")[0],
+    keys.cart("tag").split("{")[0],
+]
+
+
+@pytest.mark.parametrize("name", SESSION_FIELDS + DJANGO_SESSION_FIELDS + KEY_FORMATS)
+def test_no_module_outside_session_state_names_a_session_field_or_builds_a_key(name):
+    naming = [str(path.relative_to(ROOT)) for path in app_modules() if name in path.read_text()]
+
+    assert naming == []
+
+
+def test_there_are_scripts_to_check():
+    assert {path.parent.parent.name for path in SCRIPTS} == {"session_state", "cart"}
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: f"{path.parent.parent.name}/{path.name}")
+def test_every_script_names_its_keys_first_and_touches_only_keys_it_was_given(script):
+    code = [line.strip() for line in script.read_text().splitlines() if line.strip() and not line.strip().startswith("--")]
+    declared = set()
+    for line in code:
+        assignment = re.match(r"local ([\w, ]+) = (.*)", line)
+        if assignment and "KEYS" in assignment.group(2):
+            declared |= {name.strip() for name in assignment.group(1).split(",")}
+    touched = re.findall(r"redis\.call\('(\w+)', ([^,)]+)", script.read_text())
+
+    assert code[0].startswith("local ") and "KEYS" in code[0]
+    assert [
+        (command, key)
+        for command, key in touched
+        if command.upper() in KEY_COMMANDS and key not in declared and not key.startswith("KEYS[")
+    ] == []
+    assert {command.upper() for command, _key in touched} <= KEY_COMMANDS | {"TIME"}
