@@ -4,7 +4,7 @@ from cart import storage
 from cart.services import merge_carts
 from tests.shopping import add, cart_of, summary, visitor_cart_of
 
-LOGIN = {"username": "erin", "password": "erin-password-1"}
+LOGIN = {"username": "alice", "password": "correct-horse-battery"}
 
 
 def test_at_login_the_anonymous_cart_joins_the_users_cart(client, user, mug, board):

@@ -76,7 +76,7 @@ def test_an_unknown_product_answers_404(client, db):
 
 
 def test_the_header_shows_who_is_logged_in(logged_in_client):
-    assert "dana" in logged_in_client.get("/").content.decode()
+    assert "alice" in logged_in_client.get("/").content.decode()
 
 
 def test_the_500_page_is_the_shops_own_and_needs_no_request_context(db):

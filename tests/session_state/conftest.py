@@ -10,8 +10,7 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
-from django.test import Client
+from django.contrib.auth import SESSION_KEY
 
 from .helpers import LISTED_TAG
 from .names import LOGIN_AT, PUBLIC_ID, index
@@ -56,24 +55,3 @@ def saved(SessionStore):
     store.save()
     return store
 
-
-@pytest.fixture
-def client():
-    # What nginx adds to every request: the client's address in X-Real-IP.
-    return Client(headers={"X-Real-IP": "203.0.113.10"})
-
-
-@pytest.fixture
-def password():
-    return "correct-horse-battery"
-
-
-@pytest.fixture
-def user(db, password):
-    return get_user_model().objects.create_user(username="alice", email="alice@example.com", password=password)
-
-
-@pytest.fixture
-def logged_in_client(client, user, password):
-    client.post("/accounts/login/", {"username": "alice", "password": password})
-    return client
