@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class CatalogConfig(AppConfig):
-    """The catalog: categories and products, their pages, and the demo data."""
+    """The catalog: categories and products, and their pages."""
 
     name = "catalog"

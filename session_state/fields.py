@@ -1,7 +1,7 @@
 """
 The names of what the shop keeps in a session, beside Django's own
 _auth_user_* fields. Private to this package: other apps ask through its
-public API (session_state.sessions, session_state.index) and never name a
+public API (session_state.api) and never name a
 field.
 """
 

@@ -195,7 +195,7 @@ SESSION_ENGINE = "session_state.store"
 SESSION_REDIS_ALIAS = "sessions"
 SESSION_CACHE_ALIAS = "sessions"
 
-# The idle timeout. The cache backend gives every session key this TTL in
+# The idle timeout. The session store gives every session key this TTL in
 # Redis, so abandoned sessions vanish by themselves; use slides it, at most
 # once a minute (session_state.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT", "3600"))

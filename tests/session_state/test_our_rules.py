@@ -1,6 +1,6 @@
 """
-Our own rules on top of Django's contract (accounts/sessions.py says why),
-at the level of the store, where tests/accounts/ has none yet.
+Our own rules on top of Django's contract (session_state/store.py says why),
+at the level of the store.
 
 Already tested there, and so not here: Redis down is an error, not an
 empty session (test_sessions.py::test_redis_down_is_an_error_not_an_empty_session);
