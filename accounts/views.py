@@ -11,13 +11,12 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, TemplateView, UpdateView
 
-from demo.data import DEMO_PASSWORD, DEMO_USERNAME
 from session_state import api as sessions
 
 from . import throttling
 from .forms import EmailChangeForm, RegistrationForm, SavedAddressForm
 from .models import SavedAddress
-from .reauth import reauthentication_required, record_password_entry
+from .reauth import reauthentication_required
 
 
 class LoginView(auth_views.LoginView):
@@ -32,9 +31,6 @@ class LoginView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(demo_username=DEMO_USERNAME, demo_password=DEMO_PASSWORD, **kwargs)
 
     def post(self, request, *args, **kwargs):
         retry_after = throttling.login_retry_after(request=request, username=request.POST.get("username", ""))
@@ -110,8 +106,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        record_password_entry(self.request)
+        response = super().form_valid(form)  # update_session_auth_hash(): a new session id
+        sessions.note_password_entry(self.request.session)
         ended = sessions.end_all_sessions(user=self.request.user, except_session=self.request.session)
         messages.success(self.request, f"Your password is changed. {ended} other session(s) ended.")
         return response

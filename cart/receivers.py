@@ -2,34 +2,32 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from session_state import api
+from session_state.signals import visitor_logged_in
 
 from .storage import user_cart, visitor_cart
 
 
-@receiver(user_logged_in, dispatch_uid="cart.merge_visitor_cart")
-def merge_visitor_cart(sender, request, user, **kwargs):
+@receiver(visitor_logged_in, dispatch_uid="cart.merge_visitor_cart")
+def merge_visitor_cart(sender, request, user, visitor_tag, **kwargs):
     """
-    Merge the cart of the visitor who just logged in into the user's, and
+    Merge the cart of the visitor who is logging in into the user's, and
     say what was added (CART_MERGE_FUNCTION, cart.services.merge_carts).
 
     Whatever logs in (the shop's login, registration, the admin's), after
-    Django's login() has given the session a new id: the visitor's cart is
-    found by the visitor's tag, which the session remembers across it.
+    Django's login() has given the session a new id, before the session
+    becomes the user's (session_state.receivers).
 
     Redis down: login() fails at its first step (the new id) with the 503
     page, nothing changed, and the visitor can try again with their cart.
-    Redis failing between that step and this one (the next command on the
-    same connection) fails the login too, and leaves the visitor's lines in
-    Redis under a tag that no session names any more, until they expire.
+    Redis failing between that step and the merge's fails the login too,
+    and leaves the visitor's lines in Redis under a tag that no session
+    names any more, until they expire; failing after the merge's, the lines
+    are the user's (storage.merge).
     """
-    visitor_tag = api.take_visitor_tag_before_login(request.session)
-    if visitor_tag is None:
-        return
     merge = import_string(settings.CART_MERGE_FUNCTION)
     added = merge(source=visitor_cart(visitor_tag), target=user_cart(api.tag_of_user(user)))
     units = sum(added.values())

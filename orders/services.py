@@ -17,10 +17,6 @@ from .models import Order, OrderLine
 logger = logging.getLogger(__name__)
 
 
-def checkout_token(*, cart: CartRef) -> str:
-    """The token that the checkout form carries: the same for one cart until it is ordered."""
-    return cart_services.checkout_token(cart=cart)
-
 def place_order(
     *, user, cart: CartRef, checkout_token: str, cart_digest: str, shipping: dict[str, str]
 ) -> Order:

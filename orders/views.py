@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.reauth import password_is_recent
 from cart import selectors as cart_selectors
+from cart import services as cart_services
 
 from . import selectors, services
 from .forms import CheckoutForm
@@ -33,7 +34,7 @@ def checkout(request):
 
 
 def _checkout_start(request, cart):
-    token = services.checkout_token(cart=cart)
+    token = cart_services.checkout_token(cart=cart)
     interrupted = services.finish_interrupted_checkout(user=request.user, cart=cart, checkout_token=token)
     if interrupted is not None:
         return redirect(interrupted)

@@ -34,6 +34,7 @@ __all__ = [
     "end_session",
     "ensure_owner",
     "is_ours",
+    "note_password_entry",
     "owner_of",
     "public_id_of",
     "read_along",
@@ -77,14 +78,15 @@ def is_ours(session: SessionBase) -> bool:
 def owner_of(session: SessionBase, *, user) -> Owner | None:
     """
     Whose the session is, once Django has checked its user; None for a
-    visitor without a session yet. Reads the session (and the user) if no
-    one has yet.
+    visitor without a session yet, and for a session whose user Django
+    refuses (deactivated or deleted: Django leaves such a session be, and
+    it is no one's). Reads the session (and the user) if no one has yet.
     """
-    logged_in = user.is_authenticated  # Django's checks first: a refused session is flushed
+    logged_in = user.is_authenticated  # Django's checks first: a session it refuses may be flushed
     if is_ours(session):
-        if session.session_key is None:
+        if session.session_key is None or session.is_logged_in_session != logged_in:
             return None
-        return Owner(tag=session.owner_tag, is_user=session.is_logged_in_session)
+        return Owner(tag=session.owner_tag, is_user=logged_in)
     if logged_in:
         return Owner(tag=tag_of_user(user), is_user=True)
     tag = session.get(_VISITOR_TAG)
@@ -107,7 +109,9 @@ def ensure_owner(session: SessionBase, *, user) -> Owner:
     if owner is not None:
         return owner
     if is_ours(session):
-        session.save()  # creates it: the new id carries the visitor's tag
+        if session.session_key is not None:
+            session.flush()  # a session whose user Django refuses: ended, not taken over
+        session.save()  # creates one: the new id carries the visitor's tag
     else:
         session[_VISITOR_TAG] = keys.new_tag()
     return owner_of(session, user=user)
@@ -195,4 +199,13 @@ def seconds_since_password(session: SessionBase) -> float:
 def record_password_entry(session: SessionBase) -> None:
     """The user just typed their password: a new session id, and the re-authentication clock restarts."""
     session.cycle_key()
+    note_password_entry(session)
+
+
+def note_password_entry(session: SessionBase) -> None:
+    """
+    The re-authentication clock restarts, the session id unchanged: for a
+    session that has just had a new one (update_session_auth_hash, after a
+    password change).
+    """
     session[PASSWORD_AT] = time.time()

@@ -96,7 +96,7 @@ def end(*, tag: str, public_ids: list[str]) -> int:
         return 0
     index = redis_client().hmget(keys.user_sessions(tag), public_ids)
     listed = {public_id: session_id.decode() for public_id, session_id in zip(public_ids, index) if session_id}
-    return _end_listed(tag, listed)
+    return end_listed(tag=tag, listed=listed)
 
 
 def end_all(*, tag: str, except_public_id: str | None = None) -> int:
@@ -106,7 +106,7 @@ def end_all(*, tag: str, except_public_id: str | None = None) -> int:
         for public_id, session_id in redis_client().hgetall(keys.user_sessions(tag)).items()
     }
     listed.pop(except_public_id, None)
-    return _end_listed(tag, listed)
+    return end_listed(tag=tag, listed=listed)
 
 
 def end_oldest_beyond(*, tag: str, limit: int, keep_public_id: str) -> int:
@@ -117,10 +117,10 @@ def end_oldest_beyond(*, tag: str, limit: int, keep_public_id: str) -> int:
     # yet: it is the newest, not the oldest.
     by_age = sorted(live, key=lambda public_id: live[public_id][1].get(LOGIN_AT, math.inf))
     surplus = by_age[: max(0, len(by_age) - (limit - 1))]
-    return _end_listed(tag, {public_id: live[public_id][0] for public_id in surplus})
+    return end_listed(tag=tag, listed={public_id: live[public_id][0] for public_id in surplus})
 
 
-def _end_listed(tag: str, listed: dict[str, str]) -> int:
+def end_listed(*, tag: str, listed: dict[str, str]) -> int:
     """
     End sessions as the index listed them (public id -> session id), each with its entry.
 

@@ -1,28 +1,40 @@
-"""What happens to a session around Django's login() and logout()."""
+"""What happens to a session at Django's login()."""
 
 import time
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from . import index
-from .api import is_ours, tag_of_user
+from .api import is_ours, tag_of_user, take_visitor_tag_before_login
 from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
+from .signals import visitor_logged_in
 
 
-@receiver(user_logged_in, dispatch_uid="session_state.bind_session_to_user")
-def bind_session_to_user(sender, request, user, **kwargs):
+@receiver(user_logged_in, dispatch_uid="session_state.make_the_session_the_users")
+def make_the_session_the_users(sender, request, user, **kwargs):
     """
-    Make the session that just logged in the user's: an id with the user's
-    tag, listed in their index with what a person needs to recognise it,
-    and the cap on sessions per user kept.
+    Make the session that just logged in the user's, whatever logged them
+    in (the login page, registration, the admin):
 
-    Django's login() has already given it a new id (cycle_key), or flushed
-    it when another user was logged in; either way the pre-login id is
-    gone. The same user logging in again in the same session keeps it.
+    1. what the visitor owned goes to the user (visitor_logged_in: the cart
+       merges the visitor's cart);
+    2. the oldest of the user's other sessions end beyond the cap;
+    3. the session gets an id with the user's tag, listed in their index
+       with what a person needs to recognise it (SessionStore.bind_to_user).
+
+    In this order, so that a Redis failure part-way leaves no listed session
+    that no browser holds. Django's login() has already given the session a
+    new id (cycle_key), or flushed it when another user was logged in:
+    either way the pre-login id is gone. The same user logging in again in
+    the same session keeps it. (Logout needs nothing here: Django's
+    logout() flushes the session, which ends it with its index entry.)
     """
     session = request.session
+    visitor_tag = take_visitor_tag_before_login(session)
+    if visitor_tag is not None:
+        visitor_logged_in.send(sender=sender, request=request, user=user, visitor_tag=visitor_tag)
     if not is_ours(session):
         return  # another engine, for comparison (SESSION_BACKEND): no list of sessions
     tag = tag_of_user(user)
@@ -38,16 +50,6 @@ def bind_session_to_user(sender, request, user, **kwargs):
             CLIENT_AGENT: index.describe_user_agent(request.headers.get("User-Agent", "")),
         }
     )
+    index.end_oldest_beyond(tag=tag, limit=settings.MAX_SESSIONS_PER_USER, keep_public_id=session[PUBLIC_ID])
     if not listed:
         session.bind_to_user(tag=tag, public_id=session[PUBLIC_ID])
-    index.end_oldest_beyond(tag=tag, limit=settings.MAX_SESSIONS_PER_USER, keep_public_id=session[PUBLIC_ID])
-
-
-@receiver(user_logged_out, dispatch_uid="session_state.end_session_at_logout")
-def end_session_at_logout(sender, request, user, **kwargs):
-    # The key and its index entry go together, in one step: should Redis
-    # fail half-way, the session must not live on unlisted. (Django's
-    # logout() then flushes the session, deleting its key once more.)
-    session = request.session
-    if user is not None and is_ours(session) and session.is_logged_in_session and session.get(PUBLIC_ID):
-        index.end(tag=session.owner_tag, public_ids=[session[PUBLIC_ID]])

@@ -48,8 +48,21 @@ class MoveAnswer(IntEnum):
     TAKEN = -1  # the new id is taken: draw another
 
 
+def _under_a_new_id(write, new_id) -> str:
+    """
+    write(id) with fresh ids until one is free (write answers False when it
+    is taken: SET NX, which reserves the id and detects the collision that
+    165 random bits make vanishingly rare in one step); the id written.
+    """
+    for _attempt in range(100):
+        candidate = new_id()
+        if write(candidate):
+            return candidate
+    raise RuntimeError("Unable to create a new session key.")
+
+
 _SAVE = LuaScript(__file__, "save.lua")
-_CYCLE = LuaScript(__file__, "cycle.lua")
+_CYCLE = LuaScript(__file__, "cycle.lua", codes=MoveAnswer)
 _MOVE_LISTED = LuaScript(__file__, "move_listed.lua", codes=MoveAnswer)
 
 
@@ -67,10 +80,8 @@ class SessionStore(SessionBase):
         # ended (idle or absolute timeout, or ended by the user or an admin).
         self.ended = False
         # The tag of the visitor whose session this was before cycle_key()
-        # made it a user's (at login): what the visitor owned is found by it.
+        # gave it a new id (at login): what the visitor owned is found by it.
         self.previous_visitor_tag = None
-        # The mark and tag a new id gets: a cycled session keeps its owner's.
-        self._next_mark, self._next_tag = keys.ANONYMOUS_MARK, None
 
     # --- Ids ---------------------------------------------------------------
 
@@ -81,7 +92,7 @@ class SessionStore(SessionBase):
         # No EXISTS first (Django's asks): create() writes with SET NX, which
         # both reserves the id and detects the collision that 165 random
         # bits make vanishingly rare.
-        return keys.new_session_id(mark=self._next_mark, tag=self._next_tag or keys.new_tag())
+        return keys.new_session_id(mark=keys.ANONYMOUS_MARK, tag=keys.new_tag())
 
     async def _aget_new_session_key(self):
         return self._get_new_session_key()
@@ -135,9 +146,8 @@ class SessionStore(SessionBase):
         if data is not None and not past_absolute_timeout(data):
             return data
         if data is not None:
-            # The TTL keeps to the absolute timeout; this is its last second,
-            # or a clock that has jumped.
-            self.delete(self.session_key)
+            # The TTL keeps to the absolute timeout: a clock that has jumped.
+            self._end(self.session_key, data)
         self.ended = keys.is_logged_in_id(self.session_key)
         self._session_key = None
         return {}
@@ -148,15 +158,16 @@ class SessionStore(SessionBase):
     # --- Writing -------------------------------------------------------------
 
     def create(self):
-        for _attempt in range(100):
-            self._session_key = self._get_new_session_key()
+        def write(new_id):
+            self._session_key = new_id
             try:
                 self.save(must_create=True)
             except CreateError:
-                continue
-            self.modified = True
-            return
-        raise RuntimeError("Unable to create a new session key.")
+                return False
+            return True
+
+        _under_a_new_id(write, self._get_new_session_key)
+        self.modified = True
 
     def save(self, must_create=False):
         if self.session_key is None:
@@ -187,43 +198,38 @@ class SessionStore(SessionBase):
         """
         A new id, the data kept, the old id gone, in one step (Django calls it
         at login; re-authentication and password changes do too). The owner's
-        tag stays: a visitor's session that logs in keeps its cart until
-        session_state.receivers binds it to the user's tag; a listed session
-        moves with its index entry.
+        mark and tag stay: a visitor's session that logs in keeps its cart
+        until session_state.receivers binds it to the user's tag; a listed
+        session moves with its index entry. A session ended meanwhile (on
+        another worker) stays ended: SessionInterrupted.
         """
+        data = self._session  # first: reading checks the id, and forgets one that names no session
         old_id = self.session_key
         if old_id is None:
             return super().cycle_key()
-        data = self._session
         if not keys.is_logged_in_id(old_id):
             self.previous_visitor_tag = keys.tag_of(old_id)
-        self._next_mark, self._next_tag = old_id[0], keys.tag_of(old_id)
-        try:
-            for _attempt in range(100):
-                new_id = self._get_new_session_key()
-                if self._move(old_id, new_id, data):
-                    self._session_key, self._session_cache, self.modified = new_id, data, True
-                    return
-        finally:
-            self._next_mark, self._next_tag = keys.ANONYMOUS_MARK, None
-        raise RuntimeError("Unable to create a new session key.")
+        new_id = _under_a_new_id(
+            lambda new_id: self._move(old_id, new_id, data),
+            lambda: keys.new_session_id(mark=old_id[0], tag=keys.tag_of(old_id)),
+        )
+        self._session_key, self._session_cache, self.modified = new_id, data, True
 
     def _move(self, old_id: str, new_id: str, data: dict) -> bool:
         """Write data under new_id and delete old_id; False if new_id is taken."""
         public_id = data.get(PUBLIC_ID)
-        if not (keys.is_logged_in_id(old_id) and public_id):
-            return bool(
-                _CYCLE(
-                    client=redis_client(),
-                    keys=[keys.session(old_id), keys.session(new_id)],
-                    args=[encode(data), max(1, self.ttl_ms())],
-                )
+        if keys.is_logged_in_id(old_id) and public_id:
+            answer = _MOVE_LISTED(
+                client=redis_client(),
+                keys=[keys.user_sessions(keys.tag_of(old_id)), keys.session(old_id), keys.session(new_id)],
+                args=[public_id, old_id, new_id, encode(data), max(1, self.ttl_ms())],
             )
-        answer = _MOVE_LISTED(
-            client=redis_client(),
-            keys=[keys.user_sessions(keys.tag_of(old_id)), keys.session(old_id), keys.session(new_id)],
-            args=[public_id, old_id, new_id, encode(data), max(1, self.ttl_ms())],
-        )
+        else:
+            answer = _CYCLE(
+                client=redis_client(),
+                keys=[keys.session(old_id), keys.session(new_id)],
+                args=[encode(data), max(1, self.ttl_ms())],
+            )
         if answer == MoveAnswer.ENDED:
             raise SessionInterrupted("This session was ended elsewhere while its id was being renewed.")
         return answer == MoveAnswer.MOVED
@@ -235,18 +241,38 @@ class SessionStore(SessionBase):
         session's user fields must be set already: its TTL comes from them.
         """
         old_id, data = self.session_key, self._session
-        for _attempt in range(100):
-            new_id = keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=tag)
-            if index.bind(tag=tag, public_id=public_id, session_id=new_id, data=encode(data), ttl_ms=max(1, self.ttl_ms())):
-                break
-        else:
-            raise RuntimeError("Unable to create a new session key.")
+        new_id = _under_a_new_id(
+            lambda new_id: index.bind(
+                tag=tag, public_id=public_id, session_id=new_id, data=encode(data), ttl_ms=max(1, self.ttl_ms())
+            ),
+            lambda: keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=tag),
+        )
         self._session_key, self._session_cache, self.modified = new_id, data, True
         # A different tag, so another slot: a command of its own. Should it
         # fail, the request fails and the browser never learns the new id;
         # the old one holds the data it had before login, and expires.
         if old_id is not None:
             self.delete(old_id)
+
+    def flush(self):
+        # Django's logout() (and its get_user(), refusing a session) end a
+        # session here.
+        data = dict(self._session)
+        self.clear()
+        if self.session_key is not None:
+            self._end(self.session_key, data)
+        self._session_key = None
+
+    def _end(self, session_id: str, data: dict) -> None:
+        """Delete the session; a listed one with its index entry, in one step."""
+        public_id = data.get(PUBLIC_ID)
+        if keys.is_logged_in_id(session_id) and public_id:
+            index.end_listed(tag=keys.tag_of(session_id), listed={public_id: session_id})
+        else:
+            self.delete(session_id)
+
+    async def aflush(self):
+        return await sync_to_async(self.flush)()
 
     async def acycle_key(self):
         # SessionBase's would be acreate() then adelete(): not the same rules.

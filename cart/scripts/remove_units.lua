@@ -4,10 +4,11 @@
 -- Takes away what was ordered, not the whole cart: a line added in another
 -- tab while the order was being placed stays.
 local cart, token_key = KEYS[1], KEYS[2]
+local units = ARGV
 
-for i = 1, #ARGV, 2 do
-  if redis.call('HINCRBY', cart, ARGV[i], -tonumber(ARGV[i + 1])) <= 0 then
-    redis.call('HDEL', cart, ARGV[i])
+for i = 1, #units, 2 do
+  if redis.call('HINCRBY', cart, units[i], -tonumber(units[i + 1])) <= 0 then
+    redis.call('HDEL', cart, units[i])
   end
 end
 if token_key then

@@ -40,10 +40,10 @@ INSTALLED_APPS = [
     "ops",
     "session_state",
     "catalog",
-    "demo",
     "accounts",
     "cart",
     "orders",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +84,8 @@ TEMPLATES = [
                 "ops.context_processors.served_by",
                 "catalog.context_processors.categories",
                 "cart.context_processors.cart",
+                # The demo account, offered on the login page.
+                "demo.context_processors.demo_account",
             ],
         },
     },

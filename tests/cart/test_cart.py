@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 
 from catalog.models import Product
-from tests.shopping import add, cart_of, summary, visitor_cart_of
+from tests.shopping import add, cart_of, contents_of, summary, visitor_cart_of
 
 
 def test_an_anonymous_visitor_can_add_a_product_and_is_sent_to_the_cart(client, mug):
@@ -202,3 +202,16 @@ def test_a_cart_change_answers_503_when_redis_is_down(client, mug, redis_down):
     response = add(client, mug, 1)
 
     assert response.status_code == 503
+
+
+def test_the_session_of_a_deactivated_user_neither_reads_nor_changes_their_cart(logged_in_client, user, mug):
+    add(logged_in_client, mug, 2)
+    user.is_active = False
+    user.save()
+
+    header = logged_in_client.get("/").context["cart_units"]
+    add(logged_in_client, mug, 3)
+
+    assert header == 0
+    assert contents_of(user) == {mug.pk: 2}
+    assert summary(logged_in_client)["count"] == 3  # in a visitor's cart of their own

@@ -7,10 +7,12 @@ empty session (test_sessions.py::test_redis_down_is_an_error_not_an_empty_sessio
 a save of a session ended meanwhile is refused
 (test_sessions.py::test_a_session_that_was_ended_meanwhile_is_not_written_back);
 a listed session ended while its key is renewed stays ended
-(test_index.py::test_a_session_ended_while_its_key_is_being_renewed_stays_ended).
+(test_user_sessions.py::test_a_session_ended_while_its_key_is_being_renewed_stays_ended).
 """
 
+import pytest
 from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
 
 from .helpers import FRESH_STORES, LISTED_TAG, backdate_login, redis_key
 from .names import ANONYMOUS_MARK, PUBLIC_ID, index, keys
@@ -110,3 +112,14 @@ def test_a_listed_session_ended_elsewhere_after_cycle_key_is_gone_under_its_new_
     index.end(tag=LISTED_TAG, public_ids=[store[PUBLIC_ID]])
 
     assert store.exists(store.session_key) is False
+
+
+def test_cycle_key_of_an_anonymous_session_ended_meanwhile_raises_and_keeps_it_ended(SessionStore, saved, redis_client):
+    other_worker = SessionStore(saved.session_key)
+    other_worker.load_now()
+    saved.cycle_key()  # say, a login on one worker ...
+
+    with pytest.raises(SessionInterrupted):
+        other_worker.cycle_key()  # ... and the same session logging in on another
+
+    assert len(redis_client.keys("shop:session:*")) == 1

@@ -69,3 +69,12 @@ def test_a_planted_real_anonymous_id_is_gone_after_the_victim_logs_in(client, us
     assert client.get("/accounts/profile/").status_code == 302  # the attacker holds nothing
     assert contents_of(user) == {mug.pk: 1}  # the victim got the planted cart, nothing more
     assert cart_of(user).tag == api.claimed_owner(victim.session).tag
+
+
+def test_cycling_an_id_that_names_no_session_does_not_keep_its_tag(SessionStore):
+    planted = keys.new_session_id(mark=keys.ANONYMOUS_MARK, tag="victimtag000")
+    store = SessionStore(planted)
+
+    store.cycle_key()
+
+    assert keys.tag_of(store.session_key) != "victimtag000"

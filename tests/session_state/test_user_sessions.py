@@ -7,6 +7,7 @@ from django.test import Client
 
 from session_state import api, index, keys
 from session_state.fields import PASSWORD_AT, PUBLIC_ID
+from session_state.signals import visitor_logged_in
 
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
@@ -314,3 +315,21 @@ def test_logging_out_here_from_the_sessions_page_needs_no_password(log_in):
     page = laptop.get("/accounts/sessions/").content.decode()
 
     assert 'action="/accounts/logout/"' in page
+
+
+def test_what_a_visitor_owned_goes_to_the_user_before_the_session_is_listed(client, user, password, mug, redis_client):
+    # So that a Redis failure in that step leaves no listed session that no browser holds.
+    client.post(f"/cart/add/{mug.pk}/", {"quantity": 1})
+    listed_then = []
+
+    def note_the_index(sender, user, **kwargs):
+        listed_then.append(redis_client.hlen(keys.user_sessions(api.tag_of_user(user))))
+
+    visitor_logged_in.connect(note_the_index)
+    try:
+        client.post("/accounts/login/", {"username": user.username, "password": password})
+    finally:
+        visitor_logged_in.disconnect(note_the_index)
+
+    assert listed_then == [0]
+    assert redis_client.hlen(keys.user_sessions(api.tag_of_user(user))) == 1
