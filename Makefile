@@ -43,14 +43,21 @@ up: $(STAMP)
 down: $(STAMP)
 	$(BIN)/python -m deploy.stack down
 
+# Each finds the browser tests' Chromium first, as `make run` finds nginx:
+# installed with apt-get where it is missing and we may (root on Debian),
+# else a stop that names the command. Before pytest, not in a fixture: an
+# install is no part of a test, and the browser tests only check for it.
 test: $(STAMP)
+	$(BIN)/python -m deploy.stack ensure-chromium
 	$(BIN)/python -m pytest
 	@$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: $(STAMP)
+	$(BIN)/python -m deploy.stack ensure-chromium
 	$(BIN)/python -m pytest
 
 test-postgres: $(STAMP)
+	$(BIN)/python -m deploy.stack ensure-chromium
 	@$(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1]).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null || \
 	  { echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): start it, set TEST_POSTGRES_URL, or run make test-sqlite."; exit 1; }
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
