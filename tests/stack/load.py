@@ -15,6 +15,9 @@ class ShopperRecord:
     server_errors: list = field(default_factory=list)  # (status, worker) of every 5xx
     failed: int = 0  # requests that got no answer at all
     served_by: list = field(default_factory=list)  # X-Served-By of every answer, in order
+    # (method, time.monotonic() as it was sent, status or None for no
+    # answer) of every request that failed: when it started, and how.
+    lost: list = field(default_factory=list)
 
 
 class ShopperLoad:
@@ -56,14 +59,17 @@ class ShopperLoad:
 
     @staticmethod
     def _note(record, request, *, page):
+        sent_at = time.monotonic()
         try:
             response = request()
         except OSError:
             record.failed += 1
+            record.lost.append(("GET" if page else "POST", sent_at, None))
             return
         record.served_by.append(response.headers.get("X-Served-By", ""))
         if response.status_code >= 500:
             record.server_errors.append((response.status_code, response.headers.get("X-Served-By")))
+            record.lost.append(("GET" if page else "POST", sent_at, response.status_code))
         elif page and response.status_code == 302:
             record.logged_out += 1
         elif not page and response.status_code == 302:
