@@ -68,13 +68,23 @@ def test_a_planted_session_id_gives_the_attacker_nothing(new_shopper, account, s
     assert response.headers["Location"].startswith("/accounts/login/")
 
 
-def test_an_invented_session_id_is_replaced_at_login(shopper, account):
-    shopper.use_session_id("invented-by-an-attacker-0123456789")
+def test_a_session_id_the_attacker_got_from_the_shop_is_anonymous_after_the_victim_logs_in_with_it(
+    new_shopper, account, stack_products, stack_redis
+):
+    # Not an invented id, which the shop refuses as malformed before any
+    # login: a real one, as any visitor gets by adding to the cart.
+    attacker, victim = new_shopper(), new_shopper()
+    assert attacker.post(f"/cart/add/{stack_products['race-spoon-0']}/", {"quantity": 1}).status_code == 302
+    planted = attacker.session_id
+    assert stack_redis.exists(redis_session_key(planted))
+    victim.use_session_id(planted)
 
-    shopper.login(*account)
+    victim.login(*account)
+    response = attacker.get("/accounts/profile/")
 
-    assert shopper.session_id != "invented-by-an-attacker-0123456789"
-    assert shopper.get("/accounts/profile/").status_code == 200
+    assert victim.session_id not in (None, planted)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login/")
 
 
 def test_logout_ends_the_session_in_redis_and_a_replayed_cookie_is_anonymous(shopper, new_shopper, account, stack_redis):
