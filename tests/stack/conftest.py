@@ -2,6 +2,7 @@
 
 import itertools
 import re
+import socket
 
 import pytest
 import redis
@@ -122,6 +123,17 @@ def account(shopper):
     username, password = next(_usernames), "sturdy-kettle-93"
     Shopper(shopper.stack).register(username, password)
     return username, password
+
+
+def workers_that_served(stack, responses) -> list[int | None]:
+    """
+    The pid of the stack's gunicorn worker that each response names in
+    X-Served-By ("<host>:<pid>"), or None where it names none of them: a
+    count of distinct values alone would take any label for a worker.
+    """
+    pids = [pid for server in stack.app_servers for pid in stack.gunicorn_workers(server)]
+    workers = {f"{socket.gethostname()}:{pid}": pid for pid in pids}
+    return [workers.get(response.headers.get("X-Served-By")) for response in responses]
 
 
 def redis_session_key(session_id):
