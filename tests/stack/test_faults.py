@@ -9,6 +9,7 @@ import signal
 import time
 
 import pytest
+import redis
 
 from deploy.stack import _unix_socket_accepts
 from tests.conftest import create_test_products
@@ -217,10 +218,14 @@ def sentinel_stack(start_stack):
 
 
 def current_primary_port(stack):
-    import redis
-
     sentinel = redis.Redis(port=stack.port_of("sentinel-1"), decode_responses=True)
     return int(sentinel.sentinel_get_master_addr_by_name("shop")[1])
+
+
+def replica_has(stack, offset):
+    """Whether the replica is linked to the primary and has its replication stream up to offset."""
+    info = redis.Redis(port=stack.port_of("redis-replica")).info("replication")
+    return info["master_link_status"] == "up" and info["slave_repl_offset"] >= offset
 
 
 def test_after_a_sentinel_failover_everyone_is_still_logged_in_and_can_add_to_the_cart(sentinel_stack):
@@ -234,7 +239,12 @@ def test_after_a_sentinel_failover_everyone_is_still_logged_in_and_can_add_to_th
         assert shopper.post(f"/cart/add/{products[n % 3]}/", {"quantity": 2}).status_code == 302
         shoppers.append(shopper)
     assert current_primary_port(stack) == stack.port_of("redis")
-    time.sleep(1)  # the replica has everything (replication is asynchronous)
+    # Replication is asynchronous, and a replica's first sync waits for the
+    # primary's repl-diskless-sync-delay (5 s) after it connects: a second's
+    # sleep was not enough once the stack came up quickly (seen: the
+    # replica, never synced and empty, was promoted; everyone was logged out).
+    written = redis.Redis(port=stack.port_of("redis")).info("replication")["master_repl_offset"]
+    wait_for(lambda: replica_has(stack, written), timeout=30, what="the replica to have every session")
 
     stack.send_signal("redis", signal.SIGKILL)
     wait_for(lambda: current_primary_port(stack) == stack.port_of("redis-replica"), timeout=30, what="the failover")
