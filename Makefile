@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # then on PostgreSQL, which this URL names (a server that trusts local users).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run up down test test-sqlite test-postgres bench demo-memory-sessions demo-deploy manage redis-cli clean help
+.PHONY: run up down test test-sqlite test-postgres lint bench demo-memory-sessions demo-deploy manage redis-cli clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -18,6 +18,7 @@ help:
 	@echo "make up / down  the same in the background / stop it"
 	@echo "make test       set up and run the whole test suite, on SQLite and on PostgreSQL"
 	@echo "make test-sqlite / test-postgres   the suite on one database only"
+	@echo "make lint                          ruff, and import-linter's contracts between the apps"
 	@echo "make bench                         the session engines compared on this machine (bench/results/)"
 	@echo "make demo-memory-sessions          why sessions must not live in a worker's memory"
 	@echo "make demo-deploy                   a deployment under load, memory sessions against Redis"
@@ -43,14 +44,27 @@ up: $(STAMP)
 down: $(STAMP)
 	$(BIN)/python -m deploy.stack down
 
-test: $(STAMP)
+# Each test run lints first (ruff; import-linter keeps the arrows between
+# the apps one way), then finds the browser tests' Chromium, as `make run`
+# finds nginx: installed with apt-get where it is missing and we may (root
+# on Debian), else a stop that names the command. Before pytest, not in a
+# fixture: an install is no part of a test, and the browser tests only
+# check for it.
+test: lint
+	$(BIN)/python -m deploy.stack ensure-chromium
 	$(BIN)/python -m pytest
 	@$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: lint
+	$(BIN)/python -m deploy.stack ensure-chromium
 	$(BIN)/python -m pytest
 
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
 test-postgres: $(STAMP)
+	$(BIN)/python -m deploy.stack ensure-chromium
 	@$(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1]).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null || \
 	  { echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): start it, set TEST_POSTGRES_URL, or run make test-sqlite."; exit 1; }
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest

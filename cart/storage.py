@@ -45,6 +45,7 @@ class LineAnswer(IntEnum):
 _ADD = api.LuaScript(__file__, "add.lua", codes=LineAnswer)
 _SET = api.LuaScript(__file__, "set.lua", codes=LineAnswer)
 _COUNT_WITH_SESSION = api.LuaScript(__file__, "count_with_session.lua")
+_CLAIM = api.LuaScript(__file__, "claim.lua")
 _MERGE_INTO = api.LuaScript(__file__, "merge_into.lua")
 _CHECKOUT_TOKEN = api.LuaScript(__file__, "checkout_token.lua")
 _REMOVE_UNITS = api.LuaScript(__file__, "remove_units.lua")
@@ -156,13 +157,20 @@ def merge(*, source: CartRef, target: CartRef, line_cap: int, max_lines: int) ->
     Move every line of source into target, capped; returns the units added per product.
 
     The two carts have different owners' tags, so different Redis Cluster
-    slots: no one script may touch both. So source is read, its lines are
-    added to target by a script that remembers having merged source (a
-    second, racing merge of the same cart adds nothing), and source is
+    slots: no one script may touch both. So source is claimed for target's
+    owner and read (a second user merging it at once gets nothing), its
+    lines are added to target by a script that remembers having merged
+    source (the same user merging it again adds nothing), and source is
     deleted. Should Redis fail between the steps, nothing is lost: the
-    lines are still in source, or already in target and remembered there.
+    lines are still in source, claimed for the same user, or already in
+    target and remembered there.
     """
-    lines = contents(cart=source)
+    claimed = _CLAIM(
+        client=_redis(),
+        keys=[source.key, keys.cart_claim(source.tag)],
+        args=[target.tag, settings.SESSION_COOKIE_AGE],
+    )
+    lines = {int(claimed[i]): int(claimed[i + 1]) for i in range(0, len(claimed), 2)}
     if not lines:
         return {}
     added = _MERGE_INTO(

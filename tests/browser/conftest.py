@@ -3,27 +3,35 @@ Headless Chromium, driven by Playwright, against the real stack over HTTPS.
 
 Playwright's own browser download does not work everywhere (it needs the
 network); Debian's Chromium does, so its path is given to the launch
-(CHROMIUM, default /usr/bin/chromium).
+(CHROMIUM, default /usr/bin/chromium). `make test` installs it beforehand
+where it is missing and it may (deploy.stack.chromium_binary).
 """
 
-import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from deploy.stack import chromium_path
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+# For this folder's tests only: Playwright's sync API keeps an event loop
+# running in this thread while it is open, and the async tests that come
+# later in the run could then start none of their own.
+@pytest.fixture(scope="package")
 def browser():
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    if not Path(chromium).exists():
+    chromium = chromium_path()
+    if not chromium.exists():
         # A failure, never a skip: a browser test that cannot run has not passed.
-        pytest.fail(f"No Chromium at {chromium}: install it (Debian: `apt-get install chromium`) or set CHROMIUM.")
+        pytest.fail(
+            f"No Chromium at {chromium}: run `make test`, or `.venv/bin/python -m deploy.stack ensure-chromium`, "
+            "which installs it where it may; or install it (Debian: `apt-get install chromium`) or set CHROMIUM."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium,
+            executable_path=str(chromium),
             # Root in a container has no user namespaces for Chromium's
             # sandbox; and nothing here may call out to the network.
             args=[

@@ -1,8 +1,9 @@
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from cart import storage
 from cart.services import merge_carts
-from tests.shopping import add, cart_of, summary, visitor_cart_of
+from tests.shopping import add, cart_of, contents_of, summary, visitor_cart_of
 
 LOGIN = {"username": "alice", "password": "correct-horse-battery"}
 
@@ -107,3 +108,20 @@ def test_the_merge_can_be_replaced_in_the_settings(client, user, mug, board, set
     client.post("/accounts/login/", LOGIN)
 
     assert summary(client) == {"count": 2, "lines": 1, "subtotal": "29.00"}
+
+
+def test_a_visitors_cart_claimed_by_one_user_at_login_is_not_merged_into_anothers(client, user, mug):
+    # Two accounts logging in at once in two tabs of one visitor: the first
+    # to claim the visitor's cart gets it, whichever finishes first.
+    add(client, mug, 3)
+    visitor = visitor_cart_of(client)
+    other = get_user_model().objects.create_user(username="bob", password="bob-password-1")
+    claimed_for_bob = storage.merge(source=visitor, target=cart_of(other), line_cap=99, max_lines=50)
+    # As at the moment bob's merge had added the lines but not yet deleted them.
+    storage.add(cart=visitor, product_id=mug.pk, quantity=3, line_cap=99, max_lines=50)
+
+    for_alice = merge_carts(source=visitor, target=cart_of(user))
+
+    assert claimed_for_bob == {mug.pk: 3}
+    assert for_alice == {}
+    assert contents_of(user) == {}

@@ -15,4 +15,7 @@ def test_the_footer_shows_the_worker(client, db):
 
 
 def test_error_pages_say_which_worker_served_them_too(client, db):
-    assert client.get("/no-such-page/")["X-Served-By"]
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["X-Served-By"] == f"{socket.gethostname()}:{os.getpid()}"

@@ -1,54 +1,154 @@
-"""The settings that the shop's guarantees rest on, as the stack runs them."""
+"""
+The settings that the shop's guarantees rest on, as the stack runs them.
 
-from shop.settings import base
+Not the constants in shop.settings.base, which production.py or the
+environment could override without a test noticing: the settings in effect
+in a process started as the stack starts its workers (shop.settings.production,
+in the environment deploy.stack gives them), and what they do there: the
+cookies on a real response, the session it wrote to Redis, the hash of a
+new password.
+"""
 
+import json
+import subprocess
+import sys
 
-def test_sessions_use_the_shops_engine_on_a_redis_alias_that_is_not_the_default():
-    from django.conf import settings
+import pytest
 
-    assert settings.SESSION_ENGINE == "session_state.store"
-    assert settings.SESSION_REDIS_ALIAS != "default"
-    assert settings.CACHES[settings.SESSION_REDIS_ALIAS]["BACKEND"] == "django_redis.cache.RedisCache"
+from deploy.stack import BASE_DIR, Stack
 
+PROBE = r"""
+import json
+from importlib import import_module
 
-def test_bcrypt_hashes_new_passwords():
-    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.BCryptSHA256PasswordHasher"
+import django
 
+django.setup()
 
-def test_the_session_cookie_is_host_only_secure_httponly_and_lax():
-    assert base.SESSION_COOKIE_NAME.startswith("__Host-")
-    assert base.SESSION_COOKIE_NAME != "__Host-sessionid"
-    assert base.SESSION_COOKIE_SECURE is True
-    assert base.SESSION_COOKIE_HTTPONLY is True
-    assert base.SESSION_COOKIE_SAMESITE == "Lax"
-    assert base.SESSION_COOKIE_PATH == "/"
-    assert base.SESSION_COOKIE_DOMAIN is None
+import redis
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.test import RequestFactory
 
-
-def test_the_csrf_cookie_is_secure():
-    assert base.CSRF_COOKIE_SECURE is True
-    assert base.CSRF_COOKIE_NAME.startswith("__Host-")
-
-
-def test_the_rate_limit_reads_the_address_nginx_sets_not_x_forwarded_for():
-    assert base.RATELIMIT_IP_META_KEY == "HTTP_X_REAL_IP"
-
-
-def test_the_idle_timeout_is_an_hour_by_default():
-    assert base.SESSION_COOKIE_AGE == 3600
+from session_state import keys
+from session_state.middleware import SessionMiddleware
 
 
-def test_debug_is_off():
-    assert base.DEBUG is False
+def view(request):
+    request.session["probe"] = "value"  # as adding to a cart does: a session of one's own
+    get_token(request)  # as a page with a form does
+    return HttpResponse()
 
 
-def test_the_session_cookie_outlives_the_idle_timeout_so_an_expired_visit_can_be_told():
-    assert base.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+request = RequestFactory().get("/", secure=True, HTTP_HOST="localhost")
+response = SessionMiddleware(CsrfViewMiddleware(view))(request)
+stored = redis.Redis.from_url(settings.REDIS_URL)
+redis_key = keys.session(request.session.session_key)
+store = import_module(settings.SESSION_ENGINE).SessionStore
+print(json.dumps({
+    "session_store": f"{store.__module__}.{store.__qualname__}",
+    "session_redis_alias": settings.SESSION_REDIS_ALIAS,
+    "session_redis_backend": settings.CACHES[settings.SESSION_REDIS_ALIAS]["BACKEND"],
+    "session_key": request.session.session_key,
+    "stored_session": stored.get(redis_key).decode(errors="replace"),  # pickle is no UTF-8
+    "stored_ttl": stored.ttl(redis_key),
+    "cookies": {name: morsel.OutputString() for name, morsel in response.cookies.items()},
+    "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+    "new_password_hash": make_password("plum-orchard-77"),
+    "ratelimit_ip_meta_key": settings.RATELIMIT_IP_META_KEY,
+    "debug": settings.DEBUG,
+    "authentication_backends": settings.AUTHENTICATION_BACKENDS,
+    "installed_apps": settings.INSTALLED_APPS,
+}))
+"""
 
 
-def test_the_only_way_to_log_in_is_the_shops_own_password_check():
+@pytest.fixture(scope="module")
+def as_the_stack_runs(tmp_path_factory, redis_url):
+    """What the probe above found in a process set up as the stack's workers are, on the suite's Redis."""
+    environment = Stack(state_dir=tmp_path_factory.mktemp("settings-probe"), redis_url=redis_url).app_environment()
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], env=environment, cwd=BASE_DIR, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def cookie_attributes(set_cookie: str) -> dict[str, str]:
+    """{"name": ..., "secure": "", "path": "/", ...} of one Set-Cookie value; attribute names in lower case."""
+    name_value, *attributes = [part.strip() for part in set_cookie.split(";")]
+    parsed = {"name": name_value.split("=", 1)[0]}
+    for attribute in attributes:
+        key, _, value = attribute.partition("=")
+        parsed[key.lower()] = value
+    return parsed
+
+
+def session_cookie(facts) -> dict[str, str]:
+    return next(
+        cookie_attributes(cookie)
+        for cookie in facts["cookies"].values()
+        if cookie.split(";")[0].split("=", 1)[1] == facts["session_key"]
+    )
+
+
+def test_sessions_use_the_shops_engine_on_a_redis_alias_that_is_not_the_default(as_the_stack_runs):
+    assert as_the_stack_runs["session_store"] == "session_state.store.SessionStore"
+    assert as_the_stack_runs["session_redis_backend"] == "django_redis.cache.RedisCache"
+    assert as_the_stack_runs["session_redis_alias"] != "default"
+
+
+def test_sessions_are_stored_as_json_never_pickle(as_the_stack_runs):
+    assert json.loads(as_the_stack_runs["stored_session"])["probe"] == "value"
+
+
+def test_bcrypt_hashes_new_passwords(as_the_stack_runs):
+    assert as_the_stack_runs["new_password_hash"].startswith("bcrypt_sha256$$2b$")
+
+
+def test_the_session_cookie_is_host_only_secure_httponly_and_lax(as_the_stack_runs):
+    cookie = session_cookie(as_the_stack_runs)
+
+    assert cookie["name"].startswith("__Host-")
+    assert cookie["name"] != "__Host-sessionid"
+    assert {"secure", "httponly"} <= cookie.keys()
+    assert cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/"
+    assert "domain" not in cookie
+
+
+def test_the_csrf_cookie_is_secure(as_the_stack_runs):
+    cookie = cookie_attributes(as_the_stack_runs["cookies"][as_the_stack_runs["csrf_cookie_name"]])
+
+    assert cookie["name"].startswith("__Host-")
+    assert "secure" in cookie
+
+
+def test_the_rate_limit_reads_the_address_nginx_sets_not_x_forwarded_for(as_the_stack_runs):
+    assert as_the_stack_runs["ratelimit_ip_meta_key"] == "HTTP_X_REAL_IP"
+
+
+def test_the_idle_timeout_is_an_hour_by_default(as_the_stack_runs):
+    assert 3590 <= as_the_stack_runs["stored_ttl"] <= 3600
+
+
+def test_debug_is_off(as_the_stack_runs):
+    assert as_the_stack_runs["debug"] is False
+
+
+def test_the_session_cookie_outlives_the_idle_timeout_so_an_expired_visit_can_be_told(as_the_stack_runs):
+    cookie = session_cookie(as_the_stack_runs)
+
+    # A cookie that ends with the browser, not with the session in Redis.
+    assert "max-age" not in cookie
+    assert "expires" not in cookie
+
+
+def test_the_only_way_to_log_in_is_the_shops_own_password_check(as_the_stack_runs):
     # No OAuth tokens, no federated identity provider: ASVS 3.5.1 and 3.6.x do not apply.
-    from django.conf import settings
+    apps = as_the_stack_runs["installed_apps"]
 
-    assert settings.AUTHENTICATION_BACKENDS == ["django.contrib.auth.backends.ModelBackend"]
-    assert not [app for app in settings.INSTALLED_APPS if "oauth" in app or "social" in app or "saml" in app]
+    assert as_the_stack_runs["authentication_backends"] == ["django.contrib.auth.backends.ModelBackend"]
+    assert not [app for app in apps if "oauth" in app or "social" in app or "saml" in app]

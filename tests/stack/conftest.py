@@ -1,19 +1,11 @@
-"""A shopper that talks to the real stack (tests/conftest.py starts it) over HTTPS."""
+"""Fixtures for the tests that drive the real stack (tests/conftest.py starts it) over HTTPS."""
 
 import itertools
-import re
 
 import pytest
 import redis
-import requests
-from requests.adapters import HTTPAdapter
 
-SESSION_COOKIE = "__Host-shop_session"
-
-# Each shopper connects from an address of its own on the loopback network,
-# as if from another machine, so that per-address login limits of one test
-# do not reach into the next.
-_addresses = (f"127.0.0.{n}" for n in itertools.count(10))
+from tests.stack.shopper import Shopper
 
 
 @pytest.fixture
@@ -21,84 +13,6 @@ def stack_redis(stack):
     client = redis.Redis.from_url(stack.redis_url, decode_responses=True)
     yield client
     client.close()
-
-
-class _FromAddress(HTTPAdapter):
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
-class Shopper:
-    """A browser-like HTTPS client: cookies, CSRF tokens, one client address."""
-
-    def __init__(self, stack, address=None):
-        self.stack = stack
-        self.address = address or next(_addresses)
-        self.http = requests.Session()
-        # Not the environment's CA bundle or proxies: this stack's own
-        # certificate, and straight to loopback.
-        self.http.trust_env = False
-        self.http.verify = str(stack.tls_cert)
-        self.http.mount("https://", _FromAddress(self.address))
-        self.http.mount("http://", _FromAddress(self.address))
-        # Django checks the Origin of every POST over HTTPS, as a browser sends it.
-        self.http.headers["Origin"] = stack.url
-        self._csrf_token = None
-
-    def get(self, path, **kwargs):
-        return self.http.get(self.stack.url + path, allow_redirects=False, timeout=10, **kwargs)
-
-    def post_form(self, path, data, form_path=None, **kwargs):
-        """POST like a browser: first open the page with the form for its CSRF token."""
-        form = self.get(form_path or path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-        return self.http.post(
-            self.stack.url + path,
-            data={**data, "csrfmiddlewaretoken": token},
-            allow_redirects=False,
-            timeout=30,
-            **kwargs,
-        )
-
-    def post(self, path, data=None, **kwargs):
-        """POST with the CSRF token of the shopper's current cookie (no form page first)."""
-        if self._csrf_token is None:
-            page = self.get("/")  # product cards carry add-to-cart forms
-            self._csrf_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        return self.http.post(
-            self.stack.url + path,
-            data={**(data or {}), "csrfmiddlewaretoken": self._csrf_token},
-            allow_redirects=False,
-            timeout=30,
-            **kwargs,
-        )
-
-    def login(self, username, password, **kwargs):
-        self._csrf_token = None  # Django rotates the CSRF secret at login.
-        return self.post_form("/accounts/login/", {"username": username, "password": password}, **kwargs)
-
-    def register(self, username, password):
-        response = self.post_form(
-            "/accounts/register/",
-            {"username": username, "email": f"{username}@example.com", "password1": password, "password2": password},
-        )
-        assert response.status_code == 302, response.text
-        return response
-
-    @property
-    def session_id(self):
-        return self.http.cookies.get(SESSION_COOKIE)
-
-    def use_session_id(self, session_id):
-        """Send this session id from now on, as an attacker would plant it."""
-        # The cookie jar files cookies of the host "localhost" under
-        # "localhost.local"; the same name there replaces, not adds.
-        self.http.cookies.set(SESSION_COOKIE, session_id, domain="localhost.local", path="/")
 
 
 @pytest.fixture
@@ -121,4 +35,3 @@ def account(shopper):
     username, password = next(_usernames), "sturdy-kettle-93"
     Shopper(shopper.stack).register(username, password)
     return username, password
-

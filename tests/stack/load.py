@@ -4,7 +4,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from tests.stack.conftest import Shopper
+from tests.stack.shopper import Shopper
 
 
 @dataclass
@@ -15,6 +15,9 @@ class ShopperRecord:
     server_errors: list = field(default_factory=list)  # (status, worker) of every 5xx
     failed: int = 0  # requests that got no answer at all
     served_by: list = field(default_factory=list)  # X-Served-By of every answer, in order
+    # (method, time.monotonic() as it was sent, status or None for no
+    # answer) of every request that failed: when it started, and how.
+    lost: list = field(default_factory=list)
 
 
 class ShopperLoad:
@@ -51,19 +54,22 @@ class ShopperLoad:
             product = self.product_ids[n % len(self.product_ids)]
             n += 1
             self._note(record, lambda: shopper.get("/accounts/profile/"), page=True)
-            self._note(record, lambda: shopper.post(f"/cart/add/{product}/", {"quantity": 1}), page=False)
+            self._note(record, lambda product=product: shopper.post(f"/cart/add/{product}/", {"quantity": 1}), page=False)
             time.sleep(self.pause)
 
     @staticmethod
     def _note(record, request, *, page):
+        sent_at = time.monotonic()
         try:
             response = request()
         except OSError:
             record.failed += 1
+            record.lost.append(("GET" if page else "POST", sent_at, None))
             return
         record.served_by.append(response.headers.get("X-Served-By", ""))
         if response.status_code >= 500:
             record.server_errors.append((response.status_code, response.headers.get("X-Served-By")))
+            record.lost.append(("GET" if page else "POST", sent_at, response.status_code))
         elif page and response.status_code == 302:
             record.logged_out += 1
         elif not page and response.status_code == 302:
