@@ -123,7 +123,7 @@ def fresh_database(name: str) -> str:
 
 def make_products(stack: Stack) -> list[int]:
     code = (
-        "from shop.models import Category, Product\n"
+        "from catalog.models import Category, Product\n"
         "c, _ = Category.objects.get_or_create(slug='bench', defaults={'name': 'Bench'})\n"
         "ids = [Product.objects.get_or_create(slug=f'bench-{n}', defaults={'category': c, 'name': f'Bench {n}',"
         " 'price': '1.00', 'stock': 10**6})[0].pk for n in range(200)]\n"

@@ -113,8 +113,8 @@ def end_oldest_beyond(*, tag: str, limit: int, keep_public_id: str) -> int:
     """Keep at most `limit` sessions of the user (one of them keep_public_id), ending the oldest."""
     live = _live_sessions(tag)
     live.pop(keep_public_id, None)
-    # A session still in the middle of logging in has no login time saved
-    # yet: it is the newest, not the oldest.
+    # Every listed session has its login time (bind.lua writes it with the
+    # entry); one without would be no older than the rest.
     by_age = sorted(live, key=lambda public_id: live[public_id][1].get(LOGIN_AT, math.inf))
     surplus = by_age[: max(0, len(by_age) - (limit - 1))]
     return end_listed(tag=tag, listed={public_id: live[public_id][0] for public_id in surplus})
