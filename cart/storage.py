@@ -121,7 +121,7 @@ def add_with_session(
     it (the session store adopts it). NO_SESSION when it does not: nothing changed.
     """
     status, now = api.read_along(
-        session, script=_ADD, keys=[cart.key], args=[product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()]
+        session, script=_ADD, its_keys=[cart.key], args=[product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()]
     )
     _in_time(status)
     return status, now
@@ -129,7 +129,7 @@ def add_with_session(
 
 def count_with_session(*, session, cart: CartRef) -> int:
     """The units in the cart, in the same round trip as reading the session (the store adopts it)."""
-    (units,) = api.read_along(session, script=_COUNT_WITH_SESSION, keys=[cart.key], args=[])
+    (units,) = api.read_along(session, script=_COUNT_WITH_SESSION, its_keys=[cart.key], args=[])
     return units
 
 

@@ -117,17 +117,17 @@ def ensure_owner(session: SessionBase, *, user) -> Owner:
     return owner_of(session, user=user)
 
 
-def read_along(session: SessionStore, *, script: LuaScript, keys: list[str], args: list) -> list:
+def read_along(session: SessionStore, *, script: LuaScript, its_keys: list[str], args: list) -> list:
     """
     Run a script that reads the session along with its own work, in one round trip.
 
     The script's KEYS[1] is the session's key, which it may only read (GET
-    or EXISTS); its first answer must be the session as stored (GET), which
+    or EXISTS), and its own keys (its_keys) follow; its first answer must be the session as stored (GET), which
     the store takes as if it had loaded it (SessionStore.adopt: the same
     checks). The rest of its answer is returned. Only for a session of the
     shop's engine with an id and not read yet (reads_along()).
     """
-    answer = script(client=redis_client(), keys=[session.redis_key, *keys], args=args)
+    answer = script(client=redis_client(), keys=[session.redis_key, *its_keys], args=args)
     session.adopt(answer[0])
     return answer[1:]
 
