@@ -54,6 +54,11 @@ def contents(*, cart: CartRef) -> dict[int, int]:
     return storage.contents(cart=cart)
 
 
+def checkout_token(*, cart: CartRef) -> str | None:
+    """The cart's checkout token as the server issued it (cart.services.checkout_token); None before one is."""
+    return storage.current_checkout_token(cart=cart)
+
+
 def contents_digest(quantities: dict[int, int]) -> str:
     """A short fingerprint of a cart's contents (product id -> quantity)."""
     canonical = ",".join(f"{product}:{quantity}" for product, quantity in sorted(quantities.items()))

@@ -197,6 +197,11 @@ def checkout_token(*, cart: CartRef, new_token: str) -> str:
     return token.decode() if isinstance(token, bytes) else token
 
 
+def current_checkout_token(*, cart: CartRef) -> str | None:
+    token = _redis().get(cart.checkout_token_key)
+    return None if token is None else token.decode()
+
+
 def remove_ordered(*, cart: CartRef, ordered: dict[int, int]) -> None:
     """Take what an order consumed out of the cart, and retire its checkout token."""
     _REMOVE_UNITS(client=_redis(), keys=[cart.key, cart.checkout_token_key], args=_pairs(ordered))

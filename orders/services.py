@@ -25,9 +25,12 @@ def place_order(
     lines at today's prices and takes the stock, or nothing happens.
 
     The same checkout token always gives the same order, however often it is
-    submitted. cart_digest is the fingerprint of the cart the checkout page
-    showed: if the cart has changed since (another tab), nothing is ordered.
-    The cart is emptied of what was ordered only after the order is committed.
+    submitted; a token is the server's, issued for this cart
+    (cart.services.checkout_token), and any other (made up, another user's,
+    one already used) orders nothing. cart_digest is the fingerprint of the
+    cart the checkout page showed: if the cart has changed since (another
+    tab), nothing is ordered. The cart is emptied of what was ordered only
+    after the order is committed.
     """
     existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
     if existing is not None:
@@ -37,7 +40,12 @@ def place_order(
     # request fails here and nothing is written.
     ordered = cart_selectors.contents(cart=cart)
     problem = None
-    if not ordered:
+    if checkout_token != cart_selectors.checkout_token(cart=cart):
+        problem = ValidationError(
+            "This checkout page is out of date. Please check your cart and place the order again.",
+            code="stale_checkout",
+        )
+    elif not ordered:
         problem = ValidationError("Your cart is empty.", code="empty")
     elif cart_selectors.contents_digest(ordered) != cart_digest:
         problem = ValidationError(
@@ -59,7 +67,10 @@ def place_order(
             )
     except IntegrityError:
         # The same checkout, submitted at the same moment, committed first.
-        return Order.objects.get(user=user, checkout_token=checkout_token)
+        existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
+        if existing is None:
+            raise ValidationError("This checkout page is out of date.", code="stale_checkout") from None
+        return existing
     if not created:
         return order
 

@@ -1,14 +1,16 @@
-"""What happens to a session at Django's login()."""
+"""What happens to sessions at Django's login(), and when a user is deactivated."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from . import index
 from .api import is_ours, tag_of_user, take_visitor_tag_before_login
 from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
+from .models import UserTag
 from .signals import visitor_logged_in
 
 
@@ -53,3 +55,19 @@ def make_the_session_the_users(sender, request, user, **kwargs):
     index.end_oldest_beyond(tag=tag, limit=settings.MAX_SESSIONS_PER_USER, keep_public_id=session[PUBLIC_ID])
     if not listed:
         session.bind_to_user(tag=tag, public_id=session[PUBLIC_ID])
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.end_sessions_of_inactive_users")
+def end_sessions_of_inactive_users(sender, instance, **kwargs):
+    """
+    A user saved inactive (the admin's form, the shell, anything that saves
+    is_active=False) loses every session at once, as the admin's "end all
+    sessions" does: Django only refuses such a session while the user stays
+    inactive, and would take it back on reactivation. (QuerySet.update()
+    sends no signal: deactivate users one by one.)
+    """
+    if instance.is_active:
+        return
+    tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
+    if tag is not None:  # never logged in: no sessions
+        index.end_all(tag=tag)

@@ -212,3 +212,31 @@ def test_the_checkout_does_not_show_the_saved_address_when_the_password_is_old(l
     form = logged_in_client.get("/checkout/").context["form"]
 
     assert "city" not in form.initial
+
+
+def test_a_checkout_token_another_user_has_used_orders_nothing_and_answers_409(logged_in_client, mug):
+    add(logged_in_client, mug, 1)
+    alices_token = checkout_token(logged_in_client)
+    place_order(logged_in_client)
+    bob = Client(headers={"X-Real-IP": "203.0.113.40"})
+    get_user_model().objects.create_user(username="bob", password="bob-password-1")
+    bob.post("/accounts/login/", {"username": "bob", "password": "bob-password-1"})
+    add(bob, mug, 2)
+    _bobs_token, digest = open_checkout(bob)
+
+    response = place_order(bob, (alices_token, digest))
+
+    assert response.status_code == 409
+    assert "out of date" in response.content.decode()
+    assert Order.objects.count() == 1
+    assert summary(bob)["count"] == 2
+
+
+def test_a_made_up_checkout_token_orders_nothing(logged_in_client, mug):
+    add(logged_in_client, mug, 1)
+    _token, digest = open_checkout(logged_in_client)
+
+    response = place_order(logged_in_client, ("made-up-by-the-client", digest))
+
+    assert response.status_code == 409
+    assert not Order.objects.exists()
