@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
 
+from . import throttling
 from .models import SavedAddress
 
 
@@ -44,3 +45,26 @@ class SavedAddressForm(forms.ModelForm):
     class Meta:
         model = SavedAddress
         fields = ("full_name", "address", "city", "postal_code", "country")
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """
+    Django's PasswordChangeForm; its old password is a password check like a
+    login's, counted and refused alike (accounts.throttling). A refused one
+    leaves retry_after set, for the view to answer 429.
+    """
+
+    def __init__(self, user, *args, address: str = "", **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.address = address
+        self.retry_after = None
+
+    def clean_old_password(self):
+        try:
+            reservation = throttling.reserve_password_check(username=self.user.get_username(), address=self.address)
+        except throttling.PasswordChecksUsedUp as used_up:
+            self.retry_after = used_up.retry_after
+            raise forms.ValidationError("Too many attempts. Please wait and try again.", code="throttled") from None
+        old_password = super().clean_old_password()
+        reservation.give_back()
+        return old_password

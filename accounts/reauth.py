@@ -58,16 +58,18 @@ def reauthentication_required(view):
 
 def _check_password(request):
     """None when the password is right (and recorded); otherwise the page to show."""
-    username = request.user.get_username()
     # The same counts as login: a stolen session must not become a way to
     # guess the password without limit.
-    retry_after = throttling.login_retry_after(request=request, username=username)
-    if retry_after is not None:
-        return throttling.throttled_response(request, retry_after)
+    try:
+        reservation = throttling.reserve_password_check(
+            username=request.user.get_username(), address=throttling.client_address(request)
+        )
+    except throttling.PasswordChecksUsedUp as used_up:
+        return throttling.throttled_response(request, used_up.retry_after)
     form = ReauthenticationForm(request.user, {"password": request.POST[PASSWORD_FIELD]})
     if not form.is_valid():
-        throttling.record_failed_login(request=request, username=username)
         return _ask_for_password(request, form)
+    reservation.give_back()
     record_password_entry(request)
     return None
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,33 +14,38 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from session_state import api as sessions
 
 from . import throttling
-from .forms import EmailChangeForm, RegistrationForm, SavedAddressForm
+from .forms import EmailChangeForm, RegistrationForm, SavedAddressForm, ThrottledPasswordChangeForm
 from .models import SavedAddress
 from .reauth import reauthentication_required
 
 
 class LoginView(auth_views.LoginView):
     """
-    Django's LoginView with failed attempts throttled across all workers.
+    Django's LoginView; its password checks are throttled across all workers
+    (accounts.backends.ThrottledModelBackend), and one refused answers 429.
 
     Django's login() already makes it fixation-safe: it cycles the session
     key, deletes the pre-login key from Redis and keeps the session's data
-    (session_state then gives it the user's tag; the cart merges the
-    visitor's cart, both on user_logged_in).
+    (session_state then gives it the user's tag, and the cart merges the
+    visitor's cart).
     """
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        retry_after = throttling.login_retry_after(request=request, username=request.POST.get("username", ""))
-        if retry_after is not None:
-            return throttling.throttled_response(request, retry_after)
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        throttling.record_failed_login(request=self.request, username=self.request.POST.get("username", ""))
-        return super().form_invalid(form)
+        return _throttled(self.request) or super().form_invalid(form)
+
+
+def admin_login(request, **kwargs):
+    """The admin's login (admin.site.login), answering 429 as the shop's does once its password checks are used up."""
+    response = admin.site.login(request, **kwargs)
+    return _throttled(request) or response
+
+
+def _throttled(request):
+    retry_after = getattr(request, "password_checks_used_up", None)
+    return None if retry_after is None else throttling.throttled_response(request, retry_after)
 
 
 class RegisterView(CreateView):
@@ -104,6 +109,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "address": throttling.client_address(self.request)}
+
+    def form_invalid(self, form):
+        if form.retry_after is not None:
+            return throttling.throttled_response(self.request, form.retry_after)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)  # update_session_auth_hash(): a new session id

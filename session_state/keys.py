@@ -12,6 +12,14 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:merged-carts:{tag}           visitors' carts merged into a user's cart at login
     shop:cart-claim:{tag}             the user a visitor's cart is being merged into
 
+And, kept here so that the shop's whole layout is in one place, what is
+not a session's: the counts of password checks (accounts.throttling),
+under one tag of their own so that one script reserves a check against
+both of its counts:
+
+    shop:password-checks:{password-checks}:user:<sha256 of the username>
+    shop:password-checks:{password-checks}:address:<client address>
+
 The tag is an owner's: for a logged-in session, the user's (an opaque random
 value kept in session_state.models.UserTag, never the user id); for an
 anonymous one, the visitor's (random, made with the session). The session
@@ -93,3 +101,8 @@ def cart_claim(tag: str) -> str:
 def named_by_visitor(tag: str) -> list[str]:
     """What an anonymous session names, which lives exactly as long as the session does."""
     return [cart(tag)]
+
+
+def password_checks(*, kind: str, value: str) -> str:
+    """A count of password checks: kind "user" (value: a digest of the username) or "address"."""
+    return f"{PREFIX}:password-checks:{{password-checks}}:{kind}:{value}"

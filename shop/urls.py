@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import admin_login
 from ops.views import healthz
 
 urlpatterns = [
@@ -9,6 +10,8 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("accounts/", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
+    # The admin's login, its password checks throttled like every other's.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
 

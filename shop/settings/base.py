@@ -275,14 +275,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's ModelBackend, its password checks throttled across all workers.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
-# Failed logins allowed per window, counted in Redis so that every worker
-# shares one count (accounts/throttling.py). Per username whatever the IP;
-# per IP whatever the username, higher, so that an office behind one NAT
-# address does not lock itself out on the first few typos.
+# Failed password checks allowed per window, counted in Redis so that every
+# worker shares one count (accounts/throttling.py), whatever form checks the
+# password. Per username whatever the IP; per IP whatever the username,
+# higher, so that an office behind one NAT address does not lock itself out
+# on the first few typos.
 LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "50"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))

@@ -18,7 +18,7 @@ SCRIPTS = sorted(ROOT.glob("*/scripts/*.lua"))
 # Commands whose first argument is a key.
 KEY_COMMANDS = {
     "GET", "SET", "DEL", "EXISTS", "EXPIRE", "PEXPIRE", "HGET", "HSET", "HDEL", "HLEN", "HVALS",
-    "HGETALL", "HINCRBY", "SADD",
+    "HGETALL", "HINCRBY", "SADD", "INCR", "DECR", "TTL",
 }  # fmt: skip
 
 
@@ -46,7 +46,7 @@ def test_no_module_outside_session_state_names_a_session_field_or_builds_a_key(n
 
 
 def test_there_are_scripts_to_check():
-    assert {path.parent.parent.name for path in SCRIPTS} == {"session_state", "cart"}
+    assert {path.parent.parent.name for path in SCRIPTS} == {"session_state", "cart", "accounts"}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: f"{path.parent.parent.name}/{path.name}")
@@ -57,6 +57,9 @@ def test_every_script_names_its_keys_first_and_touches_only_keys_it_was_given(sc
         assignment = re.match(r"local ([\w, ]+) = (.*)", line)
         if assignment and "KEYS" in assignment.group(2):
             declared |= {name.strip() for name in assignment.group(1).split(",")}
+        loop = re.match(r"for \w+, (\w+) in ipairs\((\w+)\)", line)
+        if loop and loop.group(2) in declared | {"KEYS"}:
+            declared.add(loop.group(1))
     touched = re.findall(r"redis\.call\('(\w+)', ([^,)]+)", script.read_text())
 
     assert code[0].startswith("local ") and "KEYS" in code[0]

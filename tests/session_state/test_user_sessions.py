@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core import mail
 from django.test import Client
 
@@ -131,7 +132,7 @@ def test_re_authenticating_changes_the_session_key(log_in, password):
 
     assert response["Location"] == "/accounts/password/change/"
     assert laptop.cookies[SESSION_COOKIE].value != old_key
-    assert laptop.get("/accounts/password/change/").context["form"].__class__.__name__ == "PasswordChangeForm"
+    assert isinstance(laptop.get("/accounts/password/change/").context["form"], PasswordChangeForm)
 
 
 def test_a_wrong_password_at_re_authentication_is_refused_and_counted(log_in):

@@ -150,5 +150,5 @@ def test_the_only_way_to_log_in_is_the_shops_own_password_check(as_the_stack_run
     # No OAuth tokens, no federated identity provider: ASVS 3.5.1 and 3.6.x do not apply.
     apps = as_the_stack_runs["installed_apps"]
 
-    assert as_the_stack_runs["authentication_backends"] == ["django.contrib.auth.backends.ModelBackend"]
+    assert as_the_stack_runs["authentication_backends"] == ["accounts.backends.ThrottledModelBackend"]
     assert not [app for app in apps if "oauth" in app or "social" in app or "saml" in app]

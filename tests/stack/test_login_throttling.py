@@ -1,31 +1,19 @@
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.conf import settings
-from django_ratelimit.core import _get_window
 
 from tests.stack.shopper import workers_that_served
 
 pytestmark = pytest.mark.stack
 
-
-def wait_for_a_window_with_time_to_spare(value: str) -> None:
-    """
-    django-ratelimit counts in fixed windows, each key's ending at its own
-    moment (docs/architecture.md): attempts on either side of that moment
-    are counted in two windows. A test's attempts must fall in one.
-    """
-    left = _get_window(value, settings.LOGIN_FAILURE_WINDOW) - time.time()
-    if left < 30:
-        time.sleep(left + 1)
+# A count's window starts with its first failure (accounts.throttling): a
+# test's attempts, made within seconds of each other, fall in one window.
 
 
 def test_after_five_failures_for_a_username_every_worker_answers_429_even_to_the_right_password(
     stack, new_shopper, account
 ):
     username, password = account
-    wait_for_a_window_with_time_to_spare(username)
     for _attempt in range(5):
         assert new_shopper().login(username, "wrong-password").status_code == 200
 
@@ -41,7 +29,6 @@ def test_after_five_failures_for_a_username_every_worker_answers_429_even_to_the
 def test_the_per_address_limit_holds_across_usernames_and_forged_headers(new_shopper, account):
     attacker = new_shopper()
     attacker.get("/accounts/login/")  # its CSRF cookie first: concurrent first visits would each get another
-    wait_for_a_window_with_time_to_spare(attacker.address)
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(lambda n: attacker.login(f"guess{n}", "wrong-password").status_code, range(50)))
     assert statuses == [200] * 50
@@ -59,7 +46,6 @@ def test_the_per_address_limit_holds_across_usernames_and_forged_headers(new_sho
 def test_the_per_address_limit_does_not_reach_other_addresses(new_shopper, account):
     attacker = new_shopper()
     attacker.get("/accounts/login/")
-    wait_for_a_window_with_time_to_spare(attacker.address)
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(lambda n: attacker.login(f"other{n}", "wrong-password").status_code, range(50)))
     assert statuses == [200] * 50
@@ -68,3 +54,18 @@ def test_the_per_address_limit_does_not_reach_other_addresses(new_shopper, accou
 
     assert attacker.login(*account).status_code == 429
     assert neighbour.login(*account).status_code == 302
+
+
+def test_of_twenty_guesses_at_one_username_arriving_at_once_exactly_five_are_checked(stack, new_shopper, account):
+    username, password = account
+    guessers = [new_shopper() for _n in range(20)]
+    for guesser in guessers:
+        guesser.get("/accounts/login/")  # CSRF cookies first, one each
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        attempts = list(pool.map(lambda guesser: guesser.login(username, "wrong-password"), guessers))
+
+    statuses = [response.status_code for response in attempts]
+    assert sorted(statuses) == [200] * 5 + [429] * 15  # 200: checked and wrong; 429: refused unhashed
+    assert new_shopper().login(username, password).status_code == 429
+    assert len(set(workers_that_served(stack, attempts)) - {None}) >= 2
