@@ -1,5 +1,5 @@
 """
-Password checks, throttled across all workers.
+Limits shared by all workers: password checks, password resets, registrations.
 
 Every form that checks a password shares one limiter and one count: the
 shop's login and the admin's (through Django's authenticate(), by
@@ -7,17 +7,19 @@ accounts.backends.ThrottledModelBackend), re-authentication, and the old
 password of the password change. Two counts, in Redis (the "default"
 cache's): per username whatever the client address (a password guessed
 from many addresses), and per client address whatever the username (one
-address trying many accounts).
+address trying many accounts). Password resets and registrations are
+counted the same way, per client address and per e-mail address.
 
-A check is reserved, in one atomic step, before the password is hashed,
-and given back when the password was right: so of twenty guesses at one
-username arriving at once, exactly LOGIN_FAILURES_PER_USERNAME are checked
-and the rest refused unhashed, even the one with the right password.
-django-ratelimit, which the shop uses for its other limits, counts after
-the fact and cannot give a count back, so this one is a script of its own
-(accounts/scripts/). A count's window starts with its first failure and
-is fixed: failures just before its end and just after it are counted in
-two windows, so up to twice the limit can be tried around that moment.
+An attempt is counted, in one atomic step, before the work it limits: a
+password check before the password is hashed, and given back when the
+password was right. So of twenty guesses at one username arriving at once,
+exactly LOGIN_FAILURES_PER_USERNAME are checked and the rest refused
+unhashed, even the one with the right password. (django-ratelimit, which
+the shop used before, counts after the fact and cannot give a count back:
+eight of twenty got through.) A count's window starts with its first
+attempt and is fixed: attempts just before its end and just after it are
+counted in two windows, so up to twice the limit can get through around
+that moment.
 """
 
 import hashlib
@@ -31,16 +33,20 @@ from django_redis import get_redis_connection
 
 from session_state import api, keys
 
-_RESERVE = api.LuaScript(__file__, "reserve_password_check.lua")
-_GIVE_BACK = api.LuaScript(__file__, "give_back_password_check.lua")
+_RESERVE = api.LuaScript(__file__, "reserve.lua")
+_GIVE_BACK = api.LuaScript(__file__, "give_back.lua")
 
 
-class PasswordChecksUsedUp(Exception):
-    """No password check is left for this username or this address until retry_after seconds have passed."""
+class UsedUp(Exception):
+    """A count is used up until retry_after seconds have passed."""
 
     def __init__(self, retry_after: int):
-        super().__init__(f"Too many password checks; retry in {retry_after} s")
+        super().__init__(f"Too many attempts; retry in {retry_after} s")
         self.retry_after = retry_after
+
+
+class PasswordChecksUsedUp(UsedUp):
+    """No password check is left for this username or this address for now."""
 
 
 @dataclass(frozen=True)
@@ -58,20 +64,44 @@ def client_address(request) -> str:
     The address nginx saw (X-Real-IP, which nginx overwrites, so a client
     cannot choose its own count; X-Forwarded-For is never read).
     """
-    return request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR", "")
+    return request.META.get(settings.CLIENT_IP_META_KEY) or request.META.get("REMOTE_ADDR", "")
 
 
 def reserve_password_check(*, username: str, address: str) -> Reservation:
     """Count one password check for username from address, or raise PasswordChecksUsedUp."""
-    counts = (
-        keys.password_checks(kind="user", value=_digest(username)),
-        keys.password_checks(kind="address", value=address or "unknown"),
-    )
-    limits = (settings.LOGIN_FAILURES_PER_USERNAME, settings.LOGIN_FAILURES_PER_IP)
-    wait = _RESERVE(client=_redis(), keys=list(counts), args=[settings.LOGIN_FAILURE_WINDOW, *limits])
+    counts = {
+        keys.request_count(action="password-check", kind="user", value=_digest(username)): (
+            settings.LOGIN_FAILURES_PER_USERNAME
+        ),
+        keys.request_count(action="password-check", kind="address", value=address or "unknown"): (
+            settings.LOGIN_FAILURES_PER_IP
+        ),
+    }
+    wait = _reserve(counts, window=settings.LOGIN_FAILURE_WINDOW)
     if wait:
-        raise PasswordChecksUsedUp(max(int(wait), 1))
-    return Reservation(counts)
+        raise PasswordChecksUsedUp(wait)
+    return Reservation(tuple(counts))
+
+
+def count_request(*, action: str, address: str, target: str, per_address: int, per_target: int, window: int) -> None:
+    """
+    Count one request of a kind that is limited whoever asks (a password
+    reset, a registration): per client address, and per target (the e-mail
+    address it is for). Raises UsedUp, and counts nothing, past either limit.
+    """
+    counts = {
+        keys.request_count(action=action, kind="address", value=address or "unknown"): per_address,
+        keys.request_count(action=action, kind="target", value=_digest(target)): per_target,
+    }
+    wait = _reserve(counts, window=window)
+    if wait:
+        raise UsedUp(wait)
+
+
+def _reserve(counts: dict[str, int], *, window: int) -> int:
+    """Count one against each count (key -> limit) in one step; 0, or the seconds to wait when one is used up."""
+    wait = _RESERVE(client=_redis(), keys=list(counts), args=[window, *counts.values()])
+    return max(int(wait), 1) if wait else 0
 
 
 def throttled_response(request, retry_after: int):
@@ -82,7 +112,8 @@ def throttled_response(request, retry_after: int):
 
 
 def _digest(username: str) -> str:
-    # Normalized as the login form normalizes it (NFKC: "ｅｒｉｎ" in full-width
+    # A username or an e-mail address, normalized as the login form
+    # normalizes a username (NFKC: "ｅｒｉｎ" in full-width
     # letters logs in as "erin", so it must count as "erin"), then compared
     # case-insensitively, so that "Alice" and "alice" share one count too.
     normalized = get_user_model().normalize_username(username).strip().casefold()

@@ -49,14 +49,56 @@ def _throttled(request):
 
 
 class RegisterView(CreateView):
-    """Create an account and log it in at once."""
+    """Create an account and log it in at once; so many a client address and an e-mail address may make per hour."""
 
     form_class = RegistrationForm
     template_name = "accounts/register.html"
 
     def form_valid(self, form):
+        try:
+            throttling.count_request(
+                action="registration",
+                address=throttling.client_address(self.request),
+                target=form.cleaned_data["email"],
+                per_address=settings.REGISTRATIONS_PER_ADDRESS,
+                per_target=settings.REGISTRATIONS_PER_EMAIL,
+                window=settings.REQUEST_LIMIT_WINDOW,
+            )
+        except throttling.UsedUp as used_up:
+            return throttling.throttled_response(self.request, used_up.retry_after)
         login(self.request, form.save())
         return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """
+    Django's PasswordResetView: its link goes to the shop's public address
+    (SHOP_PUBLIC_URL), never to the request's Host, and so many resets a
+    client address and an e-mail address may ask for per hour (each sends
+    an e-mail).
+    """
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        return {"shop_url": settings.SHOP_PUBLIC_URL}
+
+    def form_valid(self, form):
+        try:
+            throttling.count_request(
+                action="password-reset",
+                address=throttling.client_address(self.request),
+                target=form.cleaned_data["email"],
+                per_address=settings.PASSWORD_RESETS_PER_ADDRESS,
+                per_target=settings.PASSWORD_RESETS_PER_EMAIL,
+                window=settings.REQUEST_LIMIT_WINDOW,
+            )
+        except throttling.UsedUp as used_up:
+            return throttling.throttled_response(self.request, used_up.retry_after)
+        return super().form_valid(form)
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):

@@ -254,6 +254,8 @@ class Stack:
             "REDIS_URL": self.redis_url,
             "STATE_DIR": str(self.state_dir),
             "WORKERS": str(self.workers),
+            # Links in e-mails (a password reset's) go here, never to a request's Host.
+            "SHOP_PUBLIC_URL": os.environ.get("SHOP_PUBLIC_URL", self.url),
             **(
                 {"REDIS_SENTINELS": ",".join(f"127.0.0.1:{self.port_of(name)}" for name in self.sentinels)}
                 if self.sentinels

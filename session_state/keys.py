@@ -13,12 +13,13 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:cart-claim:{tag}             the user a visitor's cart is being merged into
 
 And, kept here so that the shop's whole layout is in one place, what is
-not a session's: the counts of password checks (accounts.throttling),
-under one tag of their own so that one script reserves a check against
-both of its counts:
+not a session's: the counts of limited requests (accounts.throttling:
+password checks, password resets, registrations), under one tag of their
+own so that one script counts a request against all of its counts:
 
-    shop:password-checks:{password-checks}:user:<sha256 of the username>
-    shop:password-checks:{password-checks}:address:<client address>
+    shop:counts:{counts}:<action>:<kind>:<value>
+        password-check:user:<sha256 of the username>, password-check:address:<client address>,
+        password-reset:address:..., password-reset:target:<sha256 of the e-mail>, registration:...
 
 The tag is an owner's: for a logged-in session, the user's (an opaque random
 value kept in session_state.models.UserTag, never the user id); for an
@@ -103,6 +104,6 @@ def named_by_visitor(tag: str) -> list[str]:
     return [cart(tag)]
 
 
-def password_checks(*, kind: str, value: str) -> str:
-    """A count of password checks: kind "user" (value: a digest of the username) or "address"."""
-    return f"{PREFIX}:password-checks:{{password-checks}}:{kind}:{value}"
+def request_count(*, action: str, kind: str, value: str) -> str:
+    """A count of limited requests: of an action ("password-check", ...), per kind ("user", "address", "target")."""
+    return f"{PREFIX}:counts:{{counts}}:{action}:{kind}:{value}"

@@ -48,7 +48,7 @@ def make_the_session_the_users(sender, request, user, **kwargs):
             LOGIN_AT: now,
             PASSWORD_AT: now,
             SEEN_AT: now,
-            CLIENT_IP: request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR", ""),
+            CLIENT_IP: request.META.get(settings.CLIENT_IP_META_KEY) or request.META.get("REMOTE_ADDR", ""),
             CLIENT_AGENT: index.describe_user_agent(request.headers.get("User-Agent", "")),
         }
     )

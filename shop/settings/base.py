@@ -291,11 +291,24 @@ LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", 
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "50"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
 
-RATELIMIT_USE_CACHE = "default"
+# Password resets and registrations a client address, and an e-mail
+# address, may ask for per hour: each reset sends an e-mail, and each
+# registration makes an account (accounts/throttling.py).
+PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "10"))
+PASSWORD_RESETS_PER_EMAIL = int(os.environ.get("PASSWORD_RESETS_PER_EMAIL", "3"))
+REGISTRATIONS_PER_ADDRESS = int(os.environ.get("REGISTRATIONS_PER_ADDRESS", "5"))
+REGISTRATIONS_PER_EMAIL = int(os.environ.get("REGISTRATIONS_PER_EMAIL", "3"))
+REQUEST_LIMIT_WINDOW = int(os.environ.get("REQUEST_LIMIT_WINDOW", "3600"))
+
+# The shop's public address, for links in e-mails (a password reset's):
+# never the request's Host, which a client chooses (Django checks the host
+# name against ALLOWED_HOSTS, not the port). The stack sets its own.
+SHOP_PUBLIC_URL = os.environ.get("SHOP_PUBLIC_URL", "https://localhost:8443").rstrip("/")
+
 # The client address as nginx saw it: nginx overwrites X-Real-IP with
-# $remote_addr, so a client cannot choose its own bucket. X-Forwarded-For is
+# $remote_addr, so a client cannot choose its own count. X-Forwarded-For is
 # never read (a client can prepend anything to it).
-RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
 
 # Flash messages ride in a signed cookie, never in the session: a message
 # then costs no Redis write, and many requests at once (two tabs adding to

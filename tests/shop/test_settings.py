@@ -57,7 +57,7 @@ print(json.dumps({
     "cookies": {name: morsel.OutputString() for name, morsel in response.cookies.items()},
     "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
     "new_password_hash": make_password("plum-orchard-77"),
-    "ratelimit_ip_meta_key": settings.RATELIMIT_IP_META_KEY,
+    "client_ip_meta_key": settings.CLIENT_IP_META_KEY,
     "debug": settings.DEBUG,
     "authentication_backends": settings.AUTHENTICATION_BACKENDS,
     "installed_apps": settings.INSTALLED_APPS,
@@ -127,7 +127,7 @@ def test_the_csrf_cookie_is_secure(as_the_stack_runs):
 
 
 def test_the_rate_limit_reads_the_address_nginx_sets_not_x_forwarded_for(as_the_stack_runs):
-    assert as_the_stack_runs["ratelimit_ip_meta_key"] == "HTTP_X_REAL_IP"
+    assert as_the_stack_runs["client_ip_meta_key"] == "HTTP_X_REAL_IP"
 
 
 def test_the_idle_timeout_is_an_hour_by_default(as_the_stack_runs):

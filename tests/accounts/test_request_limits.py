@@ -1,0 +1,65 @@
+"""
+Password resets and registrations are limited per client address and per
+e-mail address (accounts.throttling), and a reset's link goes to the shop's
+public address, never to the Host a request names.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+
+RESET = "/accounts/password/reset/"
+
+
+def client_at(address):
+    return Client(headers={"X-Real-IP": address})
+
+
+def register(client, username, email):
+    password = "a-sturdy-passphrase-81"
+    form = {"username": username, "email": email, "password1": password, "password2": password}
+    return client.post("/accounts/register/", form)
+
+
+def test_a_reset_link_goes_to_the_shops_public_address_whatever_host_the_request_named(client, user, settings):
+    settings.SHOP_PUBLIC_URL = "https://shop.example"
+
+    client.post(RESET, {"email": user.email}, headers={"Host": "localhost:1337"})
+
+    assert "https://shop.example/accounts/password/reset/" in mail.outbox[0].body
+    assert "1337" not in mail.outbox[0].body
+
+
+def test_a_fourth_reset_for_one_e_mail_address_within_the_hour_answers_429_and_sends_nothing(user):
+    for n in range(3):
+        assert client_at(f"198.51.100.{n}").post(RESET, {"email": user.email}).status_code == 302
+
+    response = client_at("198.51.100.9").post(RESET, {"email": user.email.upper()})
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert len(mail.outbox) == 3
+
+
+def test_an_eleventh_reset_from_one_address_within_the_hour_answers_429(client, db):
+    for n in range(10):
+        assert client.post(RESET, {"email": f"someone{n}@example.com"}).status_code == 302
+
+    assert client.post(RESET, {"email": "someone-else@example.com"}).status_code == 429
+
+
+def test_a_sixth_registration_from_one_address_within_the_hour_answers_429_and_makes_no_account(client, db):
+    for n in range(5):
+        assert register(client_at("198.51.100.20"), f"newcomer{n}", f"newcomer{n}@example.com").status_code == 302
+
+    response = register(client_at("198.51.100.20"), "newcomer5", "newcomer5@example.com")
+
+    assert response.status_code == 429
+    assert not get_user_model().objects.filter(username="newcomer5").exists()
+
+
+def test_a_fourth_registration_with_one_e_mail_address_answers_429(db):
+    for n in range(3):
+        assert register(client_at(f"198.51.100.3{n}"), f"twin{n}", "twin@example.com").status_code == 302
+
+    assert register(client_at("198.51.100.39"), "twin3", "twin@example.com").status_code == 429
