@@ -37,6 +37,19 @@ class LoginView(auth_views.LoginView):
         return _throttled(self.request) or super().form_invalid(form)
 
 
+class LogoutView(auth_views.LogoutView):
+    """
+    Django's LogoutView (POST only; it flushes the session, which ends it in
+    Redis), telling the browser to drop what it cached of the shopper's
+    pages too, its back/forward cache included.
+    """
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response
+
+
 def admin_login(request, **kwargs):
     """The admin's login (admin.site.login), answering 429 as the shop's does once its password checks are used up."""
     response = admin.site.login(request, **kwargs)

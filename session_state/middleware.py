@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions import middleware as session_middleware
+from django.utils.cache import add_never_cache_headers
 from redis.exceptions import RedisError
 
 from ops.errors import service_unavailable
@@ -28,6 +29,11 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
       a Redis write per page view; instead the session is saved (its TTL
       renewed, "last seen" recorded) once a tenth of the idle timeout, at
       most a minute, has passed since the last time.
+    - A response built from a session (the header's user or cart, a page of
+      the account) is never stored by the browser or anything between
+      (Cache-Control: no-store, private): after logout, Back must not show
+      the sessions list or a saved address from the back/forward cache
+      (ASVS 3.3.1).
     - A session that cannot be read or saved (Redis down) answers the 503
       page, and the cookie is left alone: the session is still in Redis and
       the user still logged in once Redis answers again. Saving happens
@@ -60,6 +66,8 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
 
     def process_response(self, request, response):
         session = request.session
+        if session.accessed and not session.is_empty():
+            add_never_cache_headers(response)
         if is_ours(session):
             # A form posted with an ended session: said on the page it leads
             # to. Not to someone who has just logged in again with it.

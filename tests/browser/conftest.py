@@ -21,30 +21,47 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 # running in this thread while it is open, and the async tests that come
 # later in the run could then start none of their own.
 @pytest.fixture(scope="package")
-def browser():
-    chromium = chromium_path()
-    if not chromium.exists():
+def playwright():
+    if not chromium_path().exists():
         # A failure, never a skip: a browser test that cannot run has not passed.
         pytest.fail(
-            f"No Chromium at {chromium}: run `make test`, or `.venv/bin/python -m deploy.stack ensure-chromium`, "
+            f"No Chromium at {chromium_path()}: run `make test`, or `.venv/bin/python -m deploy.stack ensure-chromium`, "
             "which installs it where it may; or install it (Debian: `apt-get install chromium`) or set CHROMIUM."
         )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium),
-            # Root in a container has no user namespaces for Chromium's
-            # sandbox; and nothing here may call out to the network.
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+def launch(playwright, **options):
+    return playwright.chromium.launch(
+        executable_path=str(chromium_path()),
+        # Root in a container has no user namespaces for Chromium's sandbox;
+        # and nothing here may call out to the network.
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+        **options,
+    )
+
+
+@pytest.fixture(scope="package")
+def browser(playwright):
+    browser = launch(playwright)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser_with_back_forward_cache(playwright):
+    """Chromium as people run it: with its back/forward cache, which Playwright turns off by default."""
+    browser = launch(playwright, ignore_default_args=["--disable-back-forward-cache"])
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

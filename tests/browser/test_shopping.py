@@ -136,3 +136,32 @@ def test_a_shopper_sees_where_they_are_logged_in_and_ends_another_session(browse
     other.goto("/accounts/profile/")
     expect(other.get_by_text("Your session expired. Please log in again.")).to_be_visible()
     other.context.close()
+
+
+def test_after_logout_back_shows_none_of_the_shoppers_data(browser_with_back_forward_cache, stack, account):
+    context = browser_with_back_forward_cache.new_context(base_url=stack.url, ignore_https_errors=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/accounts/login/")
+    log_in(page, account)
+    page.goto("/accounts/address/")
+    page.get_by_label("Full name").fill("Pat Private")
+    page.get_by_label("Street address").fill("7 Hidden Lane")
+    page.get_by_label("City").fill("Secretville")
+    page.get_by_label("Postal code").fill("99999")
+    page.get_by_label("Country").fill("Nowhere")
+    page.get_by_role("button", name="Save").click()
+    page.goto("/accounts/sessions/")
+    page.goto("/accounts/address/")
+    expect(page.get_by_label("Street address")).to_have_value("7 Hidden Lane")
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    for _page in range(2):  # back to the address, then to the sessions list
+        page.evaluate("history.back()")  # not go_back(): a page from the back/forward cache fires no load
+        page.wait_for_timeout(1500)
+        shown = page.content()
+        assert "7 Hidden Lane" not in shown
+        assert "Secretville" not in shown
+        assert "Where you're logged in" not in shown
+    context.close()
