@@ -1,3 +1,5 @@
+from django.shortcuts import render
+
 from .errors import service_unavailable, unavailable_service
 from .workers import current_worker
 
@@ -34,3 +36,25 @@ class ServiceUnavailableMiddleware:
         if service is None:
             return None
         return service_unavailable(request, service=service, error=exception)
+
+
+class UndecodableRequestMiddleware:
+    """
+    Answer 400 to a form whose body Django will not decode, before anything
+    reads it.
+
+    Django refuses a form body (application/x-www-form-urlencoded) in any
+    charset but UTF-8 with BadRequest, but not once: every later read of
+    request.POST raises again, and its own 400 and 500 views read it (their
+    CSRF decorator does), so the request ended as gunicorn's bare 500,
+    without the shop's headers and with a traceback in the log.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        charset = request.encoding
+        if request.content_type == "application/x-www-form-urlencoded" and charset and charset.lower() != "utf-8":
+            return render(request, "400.html", status=400)
+        return self.get_response(request)

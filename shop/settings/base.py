@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Early, so that every response carries X-Served-By, 503 pages included.
     "ops.middleware.ServedByMiddleware",
+    # A form body Django will not decode answers 400 before anything reads it.
+    "ops.middleware.UndecodableRequestMiddleware",
     # Messages ride in a signed cookie (MESSAGE_STORAGE) and need no
     # session, so they come first: the session middleware says "your
     # session expired" with one.
