@@ -222,6 +222,11 @@ class Stack:
         return f"https://localhost:{self.https_port}"
 
     @property
+    def public_url(self) -> str:
+        """The shop's public address: links in e-mails and the HTTP redirect go here, never to a request's Host."""
+        return (self.extra_env.get("SHOP_PUBLIC_URL") or os.environ.get("SHOP_PUBLIC_URL") or self.url).rstrip("/")
+
+    @property
     def redis_port_file(self) -> Path:
         return self.run_dir / "redis.port"
 
@@ -254,8 +259,7 @@ class Stack:
             "REDIS_URL": self.redis_url,
             "STATE_DIR": str(self.state_dir),
             "WORKERS": str(self.workers),
-            # Links in e-mails (a password reset's) go here, never to a request's Host.
-            "SHOP_PUBLIC_URL": os.environ.get("SHOP_PUBLIC_URL", self.url),
+            "SHOP_PUBLIC_URL": self.public_url,
             **(
                 {"REDIS_SENTINELS": ",".join(f"127.0.0.1:{self.port_of(name)}" for name in self.sentinels)}
                 if self.sentinels
@@ -440,6 +444,7 @@ class Stack:
             "LISTEN_ADDRESS": "127.0.0.1",
             "HTTP_PORT": str(self.http_port),
             "HTTPS_PORT": str(self.https_port),
+            "SHOP_PUBLIC_URL": self.public_url,
             "TLS_CERT": str(self.tls_cert),
             "TLS_KEY": str(self.tls_key),
             "STATIC_ROOT": str(self.state_dir / "static"),

@@ -315,7 +315,7 @@ CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
 # Flash messages ride in a signed cookie, never in the session: a message
 # then costs no Redis write, and many requests at once (two tabs adding to
 # the cart) never race to rewrite the session for one.
-MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+MESSAGE_STORAGE = "ops.messages.HostCookieStorage"
 
 # --- Cart ------------------------------------------------------------------
 

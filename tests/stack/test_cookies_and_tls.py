@@ -33,6 +33,17 @@ def test_plain_http_is_redirected_to_https(stack):
     assert response.headers["Location"] == f"https://localhost:{stack.https_port}/accounts/login/?next=/"
 
 
+def test_the_plain_http_redirect_goes_to_the_shops_address_whatever_host_the_request_names(stack):
+    response = requests.get(
+        f"http://localhost:{stack.http_port}/accounts/login/",
+        headers={"Host": "evil.example:1337"},
+        allow_redirects=False,
+        timeout=5,
+    )
+
+    assert response.headers["Location"] == f"{stack.public_url}/accounts/login/"
+
+
 def test_static_files_are_served_by_nginx_not_by_a_worker(shopper):
     response = shopper.get("/static/css/shop.css")
 
