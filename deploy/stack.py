@@ -445,6 +445,7 @@ class Stack:
             "HTTP_PORT": str(self.http_port),
             "HTTPS_PORT": str(self.https_port),
             "SHOP_PUBLIC_URL": self.public_url,
+            "HSTS_SECONDS": os.environ.get("SECURE_HSTS_SECONDS", "31536000"),
             "TLS_CERT": str(self.tls_cert),
             "TLS_KEY": str(self.tls_key),
             "STATIC_ROOT": str(self.state_dir / "static"),

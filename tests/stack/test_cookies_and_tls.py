@@ -61,3 +61,38 @@ def test_healthz_reports_redis_and_the_database(shopper):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "redis": "ok", "database": "ok"}
+
+
+SECURITY_HEADERS = ("Strict-Transport-Security", "X-Content-Type-Options", "Content-Security-Policy")
+
+
+@pytest.mark.parametrize(
+    ("what", "status"),
+    [("a static file", 200), ("a cookie too large", 400), ("a body too large", 413), ("a URL too long", 414)],
+)
+def test_what_nginx_answers_itself_carries_the_security_headers_once(shopper, what, status):
+    if what == "a static file":
+        response = shopper.get("/static/css/shop.css")
+    elif what == "a cookie too large":
+        shopper.use_session_id("u" * 20000)
+        response = shopper.get("/")
+    elif what == "a body too large":
+        response = shopper.http.post(shopper.stack.url + "/cart/clear/", data=b"x" * (2 * 1024 * 1024), timeout=10)
+    else:
+        response = shopper.get("/?" + "q" * 20000)
+
+    assert response.status_code == status
+    assert [response.raw.headers.getlist(name) for name in SECURITY_HEADERS] == [
+        [response.headers[name]] for name in SECURITY_HEADERS
+    ]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_page_from_the_shop_carries_its_own_policy_once(shopper):
+    response = shopper.get("/")
+
+    assert response.raw.headers.getlist("Content-Security-Policy") == [response.headers["Content-Security-Policy"]]
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert len(response.raw.headers.getlist("Strict-Transport-Security")) == 1
