@@ -14,7 +14,13 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from session_state import api as sessions
 
 from . import throttling
-from .forms import EmailChangeForm, RegistrationForm, SavedAddressForm, ThrottledPasswordChangeForm
+from .forms import (
+    EmailChangeForm,
+    EvenPasswordResetForm,
+    RegistrationForm,
+    SavedAddressForm,
+    ThrottledPasswordChangeForm,
+)
 from .models import SavedAddress
 from .reauth import reauthentication_required
 
@@ -86,13 +92,15 @@ class RegisterView(CreateView):
 class PasswordResetView(auth_views.PasswordResetView):
     """
     Django's PasswordResetView: its link goes to the shop's public address
-    (SHOP_PUBLIC_URL), never to the request's Host, and so many resets a
+    (SHOP_PUBLIC_URL), never to the request's Host; so many resets a
     client address and an e-mail address may ask for per hour (each sends
-    an e-mail).
+    an e-mail); and an address without an account costs the same work
+    (accounts.forms.EvenPasswordResetForm).
     """
 
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
+    form_class = EvenPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
     @property

@@ -7,6 +7,7 @@ public address, never to the Host a request names.
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
+from django.test.signals import template_rendered
 
 RESET = "/accounts/password/reset/"
 
@@ -63,3 +64,25 @@ def test_a_fourth_registration_with_one_e_mail_address_answers_429(db):
         assert register(client_at(f"198.51.100.3{n}"), f"twin{n}", "twin@example.com").status_code == 302
 
     assert register(client_at("198.51.100.39"), "twin3", "twin@example.com").status_code == 429
+
+
+def rendered_while(action):
+    rendered = []
+
+    def note(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(note)
+    try:
+        action()
+    finally:
+        template_rendered.disconnect(note)
+    return [name for name in rendered if name.startswith("registration/password_reset_subject") or "email" in name]
+
+
+def test_a_reset_for_an_address_without_an_account_does_the_same_work_and_sends_nothing(client, user):
+    known = rendered_while(lambda: client_at("198.51.100.50").post(RESET, {"email": user.email}))
+    unknown = rendered_while(lambda: client_at("198.51.100.51").post(RESET, {"email": "nobody@example.com"}))
+
+    assert unknown == known == ["registration/password_reset_subject.txt", "accounts/password_reset_email.txt"]
+    assert [message.to for message in mail.outbox] == [[user.email]]
