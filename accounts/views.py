@@ -62,6 +62,15 @@ def admin_login(request, **kwargs):
     return _throttled(request) or response
 
 
+def _counted(request, *, action: str, target: str):
+    """None once the request is counted (accounts.throttling.count_request); the 429 page past a limit."""
+    try:
+        throttling.count_request(action=action, address=throttling.client_address(request), target=target)
+    except throttling.UsedUp as used_up:
+        return throttling.throttled_response(request, used_up.retry_after)
+    return None
+
+
 def _throttled(request):
     retry_after = getattr(request, "password_checks_used_up", None)
     return None if retry_after is None else throttling.throttled_response(request, retry_after)
@@ -74,17 +83,9 @@ class RegisterView(CreateView):
     template_name = "accounts/register.html"
 
     def form_valid(self, form):
-        try:
-            throttling.count_request(
-                action="registration",
-                address=throttling.client_address(self.request),
-                target=form.cleaned_data["email"],
-                per_address=settings.REGISTRATIONS_PER_ADDRESS,
-                per_target=settings.REGISTRATIONS_PER_EMAIL,
-                window=settings.REQUEST_LIMIT_WINDOW,
-            )
-        except throttling.UsedUp as used_up:
-            return throttling.throttled_response(self.request, used_up.retry_after)
+        refused = _counted(self.request, action="registration", target=form.cleaned_data["email"])
+        if refused is not None:
+            return refused
         login(self.request, form.save())
         return redirect(settings.LOGIN_REDIRECT_URL)
 
@@ -108,17 +109,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {"shop_url": settings.SHOP_PUBLIC_URL}
 
     def form_valid(self, form):
-        try:
-            throttling.count_request(
-                action="password-reset",
-                address=throttling.client_address(self.request),
-                target=form.cleaned_data["email"],
-                per_address=settings.PASSWORD_RESETS_PER_ADDRESS,
-                per_target=settings.PASSWORD_RESETS_PER_EMAIL,
-                window=settings.REQUEST_LIMIT_WINDOW,
-            )
-        except throttling.UsedUp as used_up:
-            return throttling.throttled_response(self.request, used_up.retry_after)
+        refused = _counted(self.request, action="password-reset", target=form.cleaned_data["email"])
+        if refused is not None:
+            return refused
         return super().form_valid(form)
 
 
