@@ -85,7 +85,8 @@ class EvenPasswordResetForm(PasswordResetForm):
         users = list(super().get_users(email))
         if users:
             return users
-        stand_in = get_user_model()(email=email, password="!stand-in")
+        user_model = get_user_model()
+        stand_in = user_model(**{user_model.get_email_field_name(): email, "password": "!stand-in"})
         stand_in.is_stand_in = True
         return [stand_in]
 
@@ -96,5 +97,6 @@ class EvenPasswordResetForm(PasswordResetForm):
             )
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        EmailMultiAlternatives(subject, body, from_email, [to_email])  # made, not sent
+        # Made whole (as a backend would, to send it), then dropped.
+        EmailMultiAlternatives(subject, body, from_email, [to_email]).message().as_bytes()
         return None

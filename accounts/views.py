@@ -51,9 +51,13 @@ class LogoutView(auth_views.LogoutView):
     """
 
     def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        response["Clear-Site-Data"] = '"cache"'
-        return response
+        return _clearing_the_browsers_cache(super().post(request, *args, **kwargs))
+
+
+def _clearing_the_browsers_cache(response):
+    """A logout's response: the browser drops what it cached of the shopper's pages."""
+    response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 def admin_login(request, **kwargs):
@@ -139,7 +143,7 @@ def end_session(request, public_id):
     if public_id == sessions.public_id_of(request.session):
         logout(request)
         messages.info(request, "You ended this session and are logged out.")
-        return redirect("catalog:home")
+        return _clearing_the_browsers_cache(redirect("catalog:home"))
     if not sessions.end_session(user=request.user, public_id=public_id):
         raise Http404("No such session.")
     messages.success(request, "That session has ended. Whoever used it is logged out.")

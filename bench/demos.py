@@ -57,7 +57,12 @@ def start_stack(name: str, backend: str, workers: int) -> Stack:
         https_port=free_port(),
         http_port=free_port(),
         workers=workers,
-        extra_env={"SESSION_BACKEND": backend, "DJANGO_SETTINGS_MODULE": "shop.settings.comparison"},
+        extra_env={
+            "SESSION_BACKEND": backend,
+            "DJANGO_SETTINGS_MODULE": "shop.settings.comparison",
+            # Every demo user registers from this one machine's address.
+            "REGISTRATIONS_PER_ADDRESS": "1000",
+        },
     )
     print(f"  starting nginx + {workers} gunicorn worker(s) + Redis, sessions in {backend} ...", flush=True)
     stack.start()

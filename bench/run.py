@@ -208,6 +208,8 @@ class EngineStack:
                 "DJANGO_SETTINGS_MODULE": "shop.settings.comparison",
                 "DATABASE_URL": fresh_database(f"bench_{engine}"),
                 "MAX_SESSIONS_PER_USER": "100000",
+                # The shoppers of the add scenario all register from this machine.
+                "REGISTRATIONS_PER_ADDRESS": "1000",
             },
         )
 

@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -70,4 +71,6 @@ def end_sessions_of_inactive_users(sender, instance, **kwargs):
         return
     tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
     if tag is not None:  # never logged in: no sessions
-        index.end_all(tag=tag)
+        # Once the change is committed: a login on another worker until then
+        # still finds the user active, and its session must end too.
+        transaction.on_commit(lambda: index.end_all(tag=tag))

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts.views import admin_login
 from ops.views import healthz
@@ -10,8 +11,11 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("accounts/", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
-    # The admin's login, its password checks throttled like every other's.
+    # The admin's login, its password checks throttled like every other's;
+    # its password change is the shop's, whose old password is throttled too
+    # (and which asks for the password again, and ends the other sessions).
     path("admin/login/", admin_login),
+    path("admin/password_change/", RedirectView.as_view(pattern_name="accounts:password_change")),
     path("admin/", admin.site.urls),
 ]
 

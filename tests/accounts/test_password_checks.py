@@ -81,3 +81,15 @@ def test_of_twenty_checks_reserved_at_once_for_one_username_exactly_five_go_thro
         reserved = list(pool.map(attempt, range(20)))
 
     assert reserved.count(True) == 5
+
+
+def test_the_admins_password_change_is_the_shops_whose_old_password_is_throttled(client, password, db):
+    staff(password)
+    client.post(ADMIN_LOGIN, {"username": "sam", "password": password})
+    form = {"old_password": "wrong", "new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"}
+
+    response = client.post("/admin/password_change/", form)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/change/"
+    assert get_user_model().objects.get(username="sam").check_password(password)

@@ -37,3 +37,11 @@ def test_a_catalog_page_for_a_visitor_without_a_session_may_be_cached(client, db
     response = client.get("/")
 
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_ending_ones_own_session_from_the_sessions_page_clears_the_browsers_cache_too(logged_in_client):
+    own = logged_in_client.get("/accounts/sessions/current/").json()["public_id"]
+
+    response = logged_in_client.post(f"/accounts/sessions/{own}/end/")
+
+    assert response["Clear-Site-Data"] == '"cache"'

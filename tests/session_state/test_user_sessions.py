@@ -336,11 +336,14 @@ def test_what_a_visitor_owned_goes_to_the_user_before_the_session_is_listed(clie
     assert redis_client.hlen(keys.user_sessions(api.tag_of_user(user))) == 1
 
 
-def test_deactivating_a_user_ends_every_session_and_reactivating_brings_none_back(log_in, user, redis_client):
+def test_deactivating_a_user_ends_every_session_and_reactivating_brings_none_back(
+    log_in, user, redis_client, django_capture_on_commit_callbacks
+):
     laptop, phone = log_in(device("198.51.100.1", CHROME)), log_in(device("198.51.100.2", FIREFOX))
 
-    user.is_active = False
-    user.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the admin's save, committed
+        user.is_active = False
+        user.save()
     user.is_active = True
     user.save()
 
