@@ -307,6 +307,20 @@ REQUEST_LIMIT_WINDOW = int(os.environ.get("REQUEST_LIMIT_WINDOW", "3600"))
 # name against ALLOWED_HOSTS, not the port). The stack sets its own.
 SHOP_PUBLIC_URL = os.environ.get("SHOP_PUBLIC_URL", "https://localhost:8443").rstrip("/")
 
+# --- API tokens (session_state/access_tokens.py) ----------------------------
+
+# Access tokens live this long; they are JWTs the API checks without a
+# database read, so short.
+API_ACCESS_TOKEN_LIFETIME = int(os.environ.get("API_ACCESS_TOKEN_LIFETIME", "900"))
+API_TOKEN_ISSUER = SHOP_PUBLIC_URL
+API_TOKEN_AUDIENCE = f"{SHOP_PUBLIC_URL}/api/v1"
+# "<key id>:<secret>,...": keys of their own, never SECRET_KEY. The first
+# signs; every one listed verifies, so a new key goes in first and the old
+# one leaves once its tokens have expired.
+API_SIGNING_KEYS = [
+    tuple(pair.split(":", 1)) for pair in os.environ.get("API_SIGNING_KEYS", "").split(",") if ":" in pair
+]
+
 # The client address as nginx saw it: nginx overwrites X-Real-IP with
 # $remote_addr, so a client cannot choose its own count. X-Forwarded-For is
 # never read (a client can prepend anything to it).

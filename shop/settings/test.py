@@ -13,3 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The suite starts its own redis-server on a free port and points the caches
 # at it (tests/conftest.py); nothing here may reach a Redis the user runs.
+
+# Access tokens' signing key, for the tests alone.
+API_SIGNING_KEYS = [("test-1", "test-only-api-signing-key-0123456789abcdef-0123456789abcdef-0123456789")]

@@ -1,0 +1,112 @@
+"""
+Access tokens (session_state.access_tokens): what one says, and every
+token that is not one this shop issued and still accepts refused alike.
+"""
+
+import base64
+import json
+import time
+
+import jwt
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from session_state import access_tokens
+from session_state.access_tokens import InvalidAccessToken
+
+KEY_ID, SECRET = "test-1", "test-only-api-signing-key-0123456789abcdef-0123456789abcdef-0123456789"
+
+
+def forged(settings, *, secret=SECRET, algorithm="HS256", headers=None, **claims):
+    """A token made as an attacker would, from the claims a real one has (and changes)."""
+    now = int(time.time())
+    payload = {
+        "iss": settings.API_TOKEN_ISSUER, "aud": settings.API_TOKEN_AUDIENCE, "sub": "7", "sid": "login-1",
+        "jti": "j", "iat": now, "exp": now + 60, **claims,
+    }  # fmt: skip
+    payload = {name: value for name, value in payload.items() if value is not None}
+    return jwt.encode(payload, secret, algorithm=algorithm, headers={"kid": KEY_ID, "typ": "at+jwt", **(headers or {})})
+
+
+def test_a_token_issued_says_whose_login_it_belongs_to_and_nothing_more():
+    token, lifetime = access_tokens.issue(user_id="7", login_id="login-1")
+
+    verified = access_tokens.verify(token)
+    claims = jwt.decode(token, options={"verify_signature": False})
+
+    assert (verified.user_id, verified.login_id, lifetime) == ("7", "login-1", 900)
+    assert set(claims) == {"iss", "aud", "sub", "sid", "jti", "iat", "exp"}
+    assert jwt.get_unverified_header(token) == {"alg": "HS256", "kid": KEY_ID, "typ": "at+jwt"}
+
+
+def test_a_token_with_alg_none_is_refused(settings):
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "kid": KEY_ID, "typ": "at+jwt"}).encode())
+    real, _lifetime = access_tokens.issue(user_id="7", login_id="login-1")
+    unsigned = header.rstrip(b"=").decode() + "." + real.split(".")[1] + "."
+
+    with pytest.raises(InvalidAccessToken):
+        access_tokens.verify(unsigned)
+
+
+def test_a_token_signed_with_another_algorithm_and_the_same_key_is_refused(settings):
+    with pytest.raises(InvalidAccessToken):
+        access_tokens.verify(forged(settings, algorithm="HS512"))
+
+
+def test_a_token_whose_payload_was_changed_is_refused():
+    token, _lifetime = access_tokens.issue(user_id="7", login_id="login-1")
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["sub"] = "1"
+    tampered = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+
+    with pytest.raises(InvalidAccessToken):
+        access_tokens.verify(f"{header}.{tampered}.{signature}")
+
+
+def test_a_token_signed_with_a_key_of_its_own_is_refused(settings):
+    with pytest.raises(InvalidAccessToken):
+        access_tokens.verify(forged(settings, secret="an-attackers-own-key-0123456789abcdef"))
+
+
+def test_a_token_naming_an_unknown_key_is_refused(settings):
+    with pytest.raises(InvalidAccessToken):
+        access_tokens.verify(forged(settings, headers={"kid": "no-such-key"}))
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [{"headers": {"typ": "JWT"}}, {"aud": "someone-else"}, {"iss": "https://elsewhere.example"}, {"exp": 1}],
+    ids=["typ", "aud", "iss", "expired"],
+)
+def test_a_token_of_the_wrong_type_audience_or_issuer_or_expired_is_refused(settings, wrong):
+    with pytest.raises(InvalidAccessToken):
+        access_tokens.verify(forged(settings, **wrong))
+
+
+@pytest.mark.parametrize("claim", ["sub", "sid", "jti", "iat", "exp", "aud", "iss"])
+def test_a_token_without_one_of_its_claims_is_refused(settings, claim):
+    with pytest.raises(InvalidAccessToken):
+        access_tokens.verify(forged(settings, **{claim: None}))
+
+
+def test_a_token_with_a_claim_more_is_refused(settings):
+    with pytest.raises(InvalidAccessToken):
+        access_tokens.verify(forged(settings, role="admin"))
+
+
+def test_a_new_key_signs_while_tokens_of_the_old_one_still_verify(settings):
+    old_token, _lifetime = access_tokens.issue(user_id="7", login_id="login-1")
+    settings.API_SIGNING_KEYS = [("test-2", "test-only-second-signing-key-0123456789ab"), (KEY_ID, SECRET)]
+
+    new_token, _lifetime = access_tokens.issue(user_id="7", login_id="login-1")
+
+    assert jwt.get_unverified_header(new_token)["kid"] == "test-2"
+    assert access_tokens.verify(old_token).user_id == access_tokens.verify(new_token).user_id == "7"
+
+
+def test_the_signing_key_is_never_the_secret_key(settings):
+    settings.API_SIGNING_KEYS = [("k", settings.SECRET_KEY)]
+
+    with pytest.raises(ImproperlyConfigured):
+        access_tokens.issue(user_id="7", login_id="login-1")
