@@ -1,6 +1,8 @@
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
+from ops.clients import client_address
+
 from . import throttling
 
 
@@ -20,7 +22,7 @@ class ThrottledModelBackend(ModelBackend):
             return super().authenticate(request, username, password, **kwargs)
         try:
             reservation = throttling.reserve_password_check(
-                username=username, address=throttling.client_address(request)
+                username=username, address=client_address(request)
             )
         except throttling.PasswordChecksUsedUp as used_up:
             request.password_checks_used_up = used_up.retry_after

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 
+from ops.clients import client_address
 from session_state import api as sessions
 
 from . import throttling
@@ -62,7 +63,7 @@ def _check_password(request):
     # guess the password without limit.
     try:
         reservation = throttling.reserve_password_check(
-            username=request.user.get_username(), address=throttling.client_address(request)
+            username=request.user.get_username(), address=client_address(request)
         )
     except throttling.PasswordChecksUsedUp as used_up:
         return throttling.throttled_response(request, used_up.retry_after)

@@ -59,14 +59,6 @@ class Reservation:
         _GIVE_BACK(client=_redis(), keys=list(self.counts), args=[])
 
 
-def client_address(request) -> str:
-    """
-    The address nginx saw (X-Real-IP, which nginx overwrites, so a client
-    cannot choose its own count; X-Forwarded-For is never read).
-    """
-    return request.META.get(settings.CLIENT_IP_META_KEY) or request.META.get("REMOTE_ADDR", "")
-
-
 def reserve_password_check(*, username: str, address: str) -> Reservation:
     """Count one password check for username from address, or raise PasswordChecksUsedUp."""
     counts = {

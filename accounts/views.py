@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, TemplateView, UpdateView
 
+from ops.clients import client_address
 from session_state import api as sessions
 
 from . import throttling
@@ -69,7 +70,7 @@ def admin_login(request, **kwargs):
 def _counted(request, *, action: str, target: str):
     """None once the request is counted (accounts.throttling.count_request); the 429 page past a limit."""
     try:
-        throttling.count_request(action=action, address=throttling.client_address(request), target=target)
+        throttling.count_request(action=action, address=client_address(request), target=target)
     except throttling.UsedUp as used_up:
         return throttling.throttled_response(request, used_up.retry_after)
     return None
@@ -172,7 +173,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = ThrottledPasswordChangeForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "address": throttling.client_address(self.request)}
+        return {**super().get_form_kwargs(), "address": client_address(self.request)}
 
     def form_invalid(self, form):
         if form.retry_after is not None:

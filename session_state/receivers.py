@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from ops.clients import client_address
+
 from . import index
 from .api import is_ours, tag_of_user, take_visitor_tag_before_login
 from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
@@ -49,7 +51,7 @@ def make_the_session_the_users(sender, request, user, **kwargs):
             LOGIN_AT: now,
             PASSWORD_AT: now,
             SEEN_AT: now,
-            CLIENT_IP: request.META.get(settings.CLIENT_IP_META_KEY) or request.META.get("REMOTE_ADDR", ""),
+            CLIENT_IP: client_address(request),
             CLIENT_AGENT: index.describe_user_agent(request.headers.get("User-Agent", "")),
         }
     )

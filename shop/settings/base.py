@@ -193,11 +193,8 @@ CACHES = {
 # in settings/comparison.py.
 SESSION_ENGINE = "session_state.store"
 # The django-redis alias whose Redis holds sessions and everything they
-# name (session_state.connection). Django's own cache engine, one of those
-# compared with ours, reads SESSION_CACHE_ALIAS; carts stay here whatever
-# engine runs.
+# name (session_state.connection); carts stay here whatever engine runs.
 SESSION_REDIS_ALIAS = "sessions"
-SESSION_CACHE_ALIAS = "sessions"
 
 # The idle timeout. The session store gives every session key this TTL in
 # Redis, so abandoned sessions vanish by themselves; use slides it, at most

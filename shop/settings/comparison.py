@@ -23,6 +23,18 @@ SESSION_ENGINE = {
     # Django's cache backend on each worker's own memory: the failure story.
     "memory": "django.contrib.sessions.backends.cache",
 }[SESSION_BACKEND]
+# Django's cache-based engines hand the session dict to the cache: on the
+# sessions' Redis, as JSON, never pickle (unpickling what Redis returns
+# would run code for anyone who can write to it). The shop's own engine
+# writes its JSON itself and reads no SESSION_CACHE_ALIAS.
+CACHES = {
+    **CACHES,
+    "django-sessions": {
+        **CACHES["sessions"],
+        "OPTIONS": {**CACHES["sessions"]["OPTIONS"], "SERIALIZER": "django_redis.serializers.json.JSONSerializer"},
+    },
+}
+SESSION_CACHE_ALIAS = "django-sessions"
 if SESSION_BACKEND == "memory":
-    CACHES = {**CACHES, "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES["memory"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     SESSION_CACHE_ALIAS = "memory"
