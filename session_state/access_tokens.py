@@ -43,11 +43,13 @@ class AccessToken:
     expires_at: int
 
 
-def issue(*, user_id: str, login_id: str) -> tuple[str, int]:
-    """A new access token for the user's login, and how many seconds it lives."""
+def issue(*, user_id: str, login_id: str, not_after: int | None = None) -> tuple[str, int]:
+    """A new access token for the user's login, and how many seconds it lives (never past not_after)."""
     kid, secret = _signing_keys()[0]
     now = int(time.time())
     lifetime = settings.API_ACCESS_TOKEN_LIFETIME
+    if not_after is not None:
+        lifetime = max(0, min(lifetime, not_after - now))
     claims = {
         "iss": settings.API_TOKEN_ISSUER,
         "aud": settings.API_TOKEN_AUDIENCE,

@@ -17,21 +17,31 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
-from . import index, keys
+from . import access_tokens, index, keys, revocations, token_logins
+from .access_tokens import AccessToken, InvalidAccessToken
 from .connection import redis_client
 from .fields import LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
 from .lua import LuaScript
 from .models import UserTag
+from .revocations import RevocationsUnknown
 from .store import SessionStore
+from .token_logins import InvalidRefreshToken, TokenPair
 
 __all__ = [
+    "AccessToken",
+    "InvalidAccessToken",
+    "InvalidRefreshToken",
     "LuaScript",
     "Owner",
+    "RevocationsUnknown",
+    "TokenPair",
     "UserSession",
+    "check_access_token",
     "claimed_owner",
     "describe",
     "end_all_sessions",
     "end_session",
+    "end_token_login",
     "ensure_owner",
     "is_ours",
     "note_password_entry",
@@ -41,8 +51,11 @@ __all__ = [
     "reads_along",
     "record_password_entry",
     "redis_client",
+    "refresh_token_login",
+    "revoke_token",
     "seconds_since_password",
     "sessions_of",
+    "start_token_login",
     "tag_of_user",
     "take_visitor_tag_before_login",
 ]
@@ -155,11 +168,12 @@ def public_id_of(session: SessionBase) -> str | None:
     return session.get(PUBLIC_ID) if is_ours(session) else None
 
 
-def sessions_of(*, user, current: SessionBase) -> list[UserSession]:
-    """The user's live sessions, newest first, the current one marked."""
-    if not is_ours(current):
+def sessions_of(*, user, current: SessionBase | None) -> list[UserSession]:
+    """The user's live sessions and API logins, newest first, the current one (if any) marked."""
+    if current is not None and not is_ours(current):
         return []
-    return index.list_sessions(tag=tag_of_user(user), current_public_id=public_id_of(current))
+    current_public_id = public_id_of(current) if current is not None else None
+    return index.list_sessions(tag=tag_of_user(user), current_public_id=current_public_id)
 
 
 def end_session(*, user, public_id: str) -> bool:
@@ -209,3 +223,64 @@ def note_password_entry(session: SessionBase) -> None:
     password change).
     """
     session[PASSWORD_AT] = time.time()
+
+
+# --- API logins (session_state.token_logins) --------------------------------
+
+
+def start_token_login(*, user, address: str, user_agent: str) -> TokenPair:
+    """An API login for a user whose password has just been checked: a token pair, listed like a session."""
+    return token_logins.log_in(user=user, tag=tag_of_user(user), address=address, user_agent=user_agent)
+
+
+def refresh_token_login(*, refresh_token: str) -> TokenPair:
+    """The next token pair (rotation); InvalidRefreshToken if that token is no longer good (reuse ends its login)."""
+    return token_logins.refresh(refresh_token)
+
+
+def check_access_token(*, token: str) -> AccessToken:
+    """
+    What a valid access token says: signed by us, unexpired, its login not
+    ended (checked in this worker's memory, no Redis round trip).
+    InvalidAccessToken otherwise; RevocationsUnknown when this worker
+    cannot tell (it has not heard from Redis lately).
+    """
+    verified = access_tokens.verify(token)
+    if revocations.is_revoked(verified.login_id):
+        raise InvalidAccessToken("its login has ended")
+    return verified
+
+
+def end_token_login(*, user, login_id: str) -> bool:
+    """End the API login (its refresh token, and its access tokens on every worker); False if it had ended."""
+    return end_session(user=user, public_id=login_id)
+
+
+def revoke_token(*, token: str, hint: str | None = None) -> None:
+    """
+    RFC 7009: end the login a token belongs to, be it a refresh token or an
+    access token (the hint only says which to try first); anything else,
+    an expired or unknown token, changes nothing.
+    """
+    attempts = [_login_of_refresh_token, _login_of_access_token]
+    if hint == "access_token":
+        attempts.reverse()
+    for login_of in attempts:
+        found = login_of(token)
+        if found is not None:
+            tag, login_id = found
+            index.end(tag=tag, public_ids=[login_id])
+            return
+
+
+def _login_of_refresh_token(token: str) -> tuple[str, str] | None:
+    return token_logins.login_of_refresh_token(token)
+
+
+def _login_of_access_token(token: str) -> tuple[str, str] | None:
+    try:
+        verified = access_tokens.verify(token)
+    except InvalidAccessToken:
+        return None
+    tag = UserTag.objects.filter(user_id=verified.user_id).values_list("tag", flat=True).first()
+    return None if tag is None else (tag, verified.login_id)

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from ua_parser import parse as parse_user_agent
 
-from . import keys
+from . import keys, revocations
 from .connection import decode, redis_client
 from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, SEEN_AT
 from .lua import LuaScript
@@ -58,8 +58,11 @@ def describe_user_agent(user_agent: str) -> str:
 
 
 def index_lifetime() -> int:
-    """The index lives as long as a session logged in now could."""
-    return settings.SESSION_ABSOLUTE_TIMEOUT + settings.SESSION_COOKIE_AGE
+    """The index lives as long as a session logged in now could: a browser's, or an API login's."""
+    return max(
+        settings.SESSION_ABSOLUTE_TIMEOUT + settings.SESSION_COOKIE_AGE,
+        settings.API_REFRESH_ABSOLUTE_LIFETIME,
+    )
 
 
 def bind(*, tag: str, public_id: str, session_id: str, data: str, ttl_ms: int) -> bool:
@@ -95,7 +98,9 @@ def end(*, tag: str, public_ids: list[str]) -> int:
     if not public_ids:
         return 0
     index = redis_client().hmget(keys.user_sessions(tag), public_ids)
-    listed = {public_id: session_id.decode() for public_id, session_id in zip(public_ids, index) if session_id}
+    listed = {
+        public_id: session_id.decode() for public_id, session_id in zip(public_ids, index) if session_id
+    }
     return end_listed(tag=tag, listed=listed)
 
 
@@ -128,6 +133,14 @@ def end_listed(*, tag: str, listed: dict[str, str]) -> int:
     on another worker) is answered back as moved, and ended under its new
     id on the next pass: "end every session" must not miss one.
     """
+    # An API login's access tokens are refused on every worker first: should
+    # Redis fail in between, the login is still listed, and ending it again
+    # works.
+    revocations.revoke(
+        login_ids=[
+            public_id for public_id, session_id in listed.items() if keys.is_token_login_id(session_id)
+        ]
+    )
     ended = 0
     for _attempt in range(10):
         if not listed:

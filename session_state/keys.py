@@ -12,6 +12,17 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:merged-carts:{tag}           visitors' carts merged into a user's cart at login
     shop:cart-claim:{tag}             the user a visitor's cart is being merged into
 
+An API login (session_state.token_logins) is a session too, under an id
+marked "t" that is never a cookie: its key is shop:session:{tag}:t..., and
+it is listed in the same index.
+
+What every worker must know at once lives under one tag of its own
+(session_state.revocations): the API logins ended while access tokens
+issued for them may still be alive, and the channel that announces them:
+
+    shop:revoked-logins:{revocations}  public id -> until when (a sorted set)
+    shop:revocations:{revocations}     the pub/sub channel
+
 And, kept here so that the shop's whole layout is in one place, what is
 not a session's: the counts of limited requests (accounts.throttling:
 password checks, password resets, registrations), under one tag of their
@@ -27,7 +38,7 @@ anonymous one, the visitor's (random, made with the session). The session
 id carries it in the clear, so that a script finds the cart from the cookie
 alone, without decoding the session:
 
-    u 4k2v9x0q7m1b r8w...   mark ("u" logged in, "a" anonymous), tag, secret
+    u 4k2v9x0q7m1b r8w...   mark ("u" logged in, "a" anonymous, "t" an API login), tag, secret
 
 The secret is what makes a session id unguessable: 32 characters of
 Django's VALID_KEY_CHARS, 165 bits. The tag is not a secret (a planted id
@@ -42,6 +53,7 @@ PREFIX = "shop"
 
 ANONYMOUS_MARK = "a"
 LOGGED_IN_MARK = "u"
+TOKEN_LOGIN_MARK = "t"
 TAG_LENGTH = 12
 SECRET_LENGTH = 32
 SESSION_ID_LENGTH = 1 + TAG_LENGTH + SECRET_LENGTH
@@ -63,6 +75,16 @@ def is_session_id(value) -> bool:
         isinstance(value, str)
         and len(value) == SESSION_ID_LENGTH
         and value[0] in (ANONYMOUS_MARK, LOGGED_IN_MARK)
+        and _KEY_CHARS.issuperset(value)
+    )
+
+
+def is_token_login_id(value) -> bool:
+    """Whether value is an API login's id the shop could have made; never a browser session's."""
+    return (
+        isinstance(value, str)
+        and len(value) == SESSION_ID_LENGTH
+        and value[0] == TOKEN_LOGIN_MARK
         and _KEY_CHARS.issuperset(value)
     )
 
@@ -97,6 +119,14 @@ def merged_carts(tag: str) -> str:
 
 def cart_claim(tag: str) -> str:
     return f"{PREFIX}:cart-claim:{{{tag}}}"
+
+
+def revoked_logins() -> str:
+    return f"{PREFIX}:revoked-logins:{{revocations}}"
+
+
+def revocations_channel() -> str:
+    return f"{PREFIX}:revocations:{{revocations}}"
 
 
 def named_by_visitor(tag: str) -> list[str]:

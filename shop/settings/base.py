@@ -318,6 +318,24 @@ API_SIGNING_KEYS = [
     tuple(pair.split(":", 1)) for pair in os.environ.get("API_SIGNING_KEYS", "").split(",") if ":" in pair
 ]
 
+# Refresh tokens (session_state/token_logins.py): one per API login, rotated
+# at every use. A login ends after this long without a refresh, and this
+# long after it began whatever happens; rotation never extends the second.
+API_REFRESH_IDLE_LIFETIME = int(os.environ.get("API_REFRESH_IDLE_LIFETIME", str(7 * 24 * 3600)))
+API_REFRESH_ABSOLUTE_LIFETIME = int(os.environ.get("API_REFRESH_ABSOLUTE_LIFETIME", str(30 * 24 * 3600)))
+# The previous refresh token, sent again this soon after its rotation, gets
+# the same successor (a phone that lost the answer, two threads refreshing
+# at once); any later, it is taken for stolen and its login ends.
+API_REFRESH_REUSE_GRACE = int(os.environ.get("API_REFRESH_REUSE_GRACE", "30"))
+
+# Every worker keeps the revoked API logins in memory (session_state/
+# revocations.py), fed by pub/sub and read whole again this often, for a
+# message lost with a connection. A worker that has not heard from Redis for
+# longer than API_REVOCATION_STALE_AFTER answers the API's requests 503:
+# it can no longer tell a revoked token (fail closed).
+API_REVOCATION_CATCH_UP = float(os.environ.get("API_REVOCATION_CATCH_UP", "1"))
+API_REVOCATION_STALE_AFTER = float(os.environ.get("API_REVOCATION_STALE_AFTER", "3"))
+
 # The client address as nginx saw it: nginx overwrites X-Real-IP with
 # $remote_addr, so a client cannot choose its own count. X-Forwarded-For is
 # never read (a client can prepend anything to it).

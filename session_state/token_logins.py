@@ -1,0 +1,192 @@
+"""
+API logins: what a phone holds instead of a session cookie.
+
+An API login is a session like a browser's, kept in Redis under an id with
+the user's tag and listed in the user's index (session_state.index), so
+it shows on the sessions page, counts toward MAX_SESSIONS_PER_USER, and
+ends the same ways. Its id is marked "t" and is never a cookie (the
+session store accepts only "a" and "u" ids). The phone holds two tokens:
+
+- an access token (session_state.access_tokens): a JWT, 15 minutes, naming
+  the login by its public id (`sid`), checked without Redis; ending the
+  login revokes it on every worker (session_state.revocations);
+- a refresh token: "<login id>.<secret>", opaque, 256 random bits in its
+  first generation. Redis keeps only a keyed hash of the secret, so a copy
+  of Redis yields no usable token.
+
+Every refresh consumes the token and issues the next pair (refresh.lua, in
+one step). The token of generation n+1 is derived from generation n's
+with a keyed hash (_successor), so a phone that sends generation n again
+within API_REFRESH_REUSE_GRACE seconds (it lost the answer; two threads
+refreshed at once) gets the same generation n+1 back, never a second one:
+the family never forks. Generation n sent after the grace, or anything
+older, is reuse of a superseded token, most likely stolen: the login ends
+(its refresh token and its access tokens) and the event is logged.
+
+A refresh token lives API_REFRESH_IDLE_LIFETIME since its login was last
+refreshed, and never past API_REFRESH_ABSOLUTE_LIFETIME since the login:
+the key's TTL is the earlier of the two, and rotation never extends the
+second.
+"""
+
+import base64
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from enum import IntEnum
+
+from django.conf import settings
+from django.contrib.auth.models import update_last_login
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from . import access_tokens, index, keys, revocations
+from .connection import decode, encode, redis_client
+from .fields import (
+    CLIENT_AGENT,
+    CLIENT_IP,
+    LOGIN_AT,
+    PASSWORD_AT,
+    PREVIOUS_REFRESH,
+    PUBLIC_ID,
+    REFRESH,
+    ROTATED_AT,
+    SEEN_AT,
+    USER_ID,
+)
+from .lua import LuaScript
+
+security_log = logging.getLogger("session_state.security")
+
+SECRET_LENGTH = 43  # base64url of 32 bytes: 256 bits
+
+
+class RefreshAnswer(IntEnum):
+    ROTATED = 1  # the current token: the next generation is stored
+    REPEATED = 2  # the previous token within the grace: its successor again
+    REUSED = 3  # a superseded token: the login has ended
+    GONE = 0  # no such login (expired, ended, or never)
+
+
+_REFRESH = LuaScript(__file__, "refresh.lua", codes=RefreshAnswer)
+
+
+class InvalidRefreshToken(Exception):
+    """Not a refresh token of a live login: RFC 6749's invalid_grant."""
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    """What the token endpoints answer."""
+
+    access_token: str
+    expires_in: int
+    refresh_token: str
+
+
+def log_in(*, user, tag: str, address: str, user_agent: str) -> TokenPair:
+    """
+    A new API login for a user whose password has just been checked: listed
+    beside their browser sessions, the oldest beyond the cap ended.
+    """
+    now = time.time()
+    public_id = index.new_public_id()
+    secret = secrets.token_urlsafe(32)
+    data = {
+        USER_ID: user.pk,
+        PUBLIC_ID: public_id,
+        LOGIN_AT: now,
+        PASSWORD_AT: now,
+        SEEN_AT: now,
+        CLIENT_IP: address,
+        CLIENT_AGENT: "App: " + index.describe_user_agent(user_agent),
+        REFRESH: _stored_hash(secret),
+        PREVIOUS_REFRESH: "",
+        ROTATED_AT: now,
+    }
+    index.end_oldest_beyond(tag=tag, limit=settings.MAX_SESSIONS_PER_USER, keep_public_id=public_id)
+    ttl_ms = min(settings.API_REFRESH_IDLE_LIFETIME, settings.API_REFRESH_ABSOLUTE_LIFETIME) * 1000
+    for _attempt in range(10):
+        login_id = keys.new_session_id(mark=keys.TOKEN_LOGIN_MARK, tag=tag)
+        if index.bind(tag=tag, public_id=public_id, session_id=login_id, data=encode(data), ttl_ms=ttl_ms):
+            break
+    else:
+        raise RuntimeError("Unable to create a new API login id.")
+    update_last_login(None, user)
+    return _pair(user_id=user.pk, public_id=public_id, login_at=now, login_id=login_id, secret=secret)
+
+
+def refresh(refresh_token: str) -> TokenPair:
+    """The next pair for a refresh token (rotation); InvalidRefreshToken for anything else."""
+    login_id, secret = _parse(refresh_token)
+    successor = _successor(login_id, secret)
+    now = time.time()
+    answer = _REFRESH(
+        client=redis_client(),
+        keys=[keys.session(login_id), keys.user_sessions(keys.tag_of(login_id))],
+        args=[
+            _stored_hash(secret),
+            _stored_hash(successor),
+            now,
+            settings.API_REFRESH_REUSE_GRACE,
+            settings.API_REFRESH_IDLE_LIFETIME * 1000,
+            settings.API_REFRESH_ABSOLUTE_LIFETIME,
+        ],
+    )
+    status = answer[0]
+    if status == RefreshAnswer.GONE:
+        raise InvalidRefreshToken("no such login")
+    user_id, public_id, login_at = int(answer[1]), answer[2].decode(), float(answer[3])
+    if status == RefreshAnswer.REUSED:
+        revocations.revoke(login_ids=[public_id])
+        security_log.warning(
+            "Refresh token reuse: user %s, login %s ended (its refresh and access tokens revoked)",
+            user_id,
+            public_id,
+        )
+        raise InvalidRefreshToken("reused")
+    return _pair(user_id=user_id, public_id=public_id, login_at=login_at, login_id=login_id, secret=successor)
+
+
+def login_of_refresh_token(refresh_token: str) -> tuple[str, str] | None:
+    """(the user's tag, the login's public id) of a live login's current or previous refresh token; else None."""
+    try:
+        login_id, secret = _parse(refresh_token)
+    except InvalidRefreshToken:
+        return None
+    data = decode(redis_client().get(keys.session(login_id)))
+    if data is None:
+        return None
+    presented = _stored_hash(secret)
+    if not any(
+        constant_time_compare(presented, data.get(field) or "") for field in (REFRESH, PREVIOUS_REFRESH)
+    ):
+        return None
+    return keys.tag_of(login_id), data[PUBLIC_ID]
+
+
+def _pair(*, user_id, public_id: str, login_at: float, login_id: str, secret: str) -> TokenPair:
+    # No access token outlives its login's absolute lifetime.
+    ends_at = int(login_at + settings.API_REFRESH_ABSOLUTE_LIFETIME)
+    access_token, expires_in = access_tokens.issue(user_id=user_id, login_id=public_id, not_after=ends_at)
+    return TokenPair(access_token=access_token, expires_in=expires_in, refresh_token=f"{login_id}.{secret}")
+
+
+def _parse(refresh_token) -> tuple[str, str]:
+    login_id, _, secret = refresh_token.partition(".") if isinstance(refresh_token, str) else ("", "", "")
+    if not keys.is_token_login_id(login_id) or len(secret) != SECRET_LENGTH:
+        raise InvalidRefreshToken("not a refresh token")
+    return login_id, secret
+
+
+def _stored_hash(secret: str) -> str:
+    """What Redis keeps of a refresh token: a keyed hash (SECRET_KEY), useless without the key."""
+    return salted_hmac("session_state.token_logins.stored", secret, algorithm="sha256").hexdigest()
+
+
+def _successor(login_id: str, secret: str) -> str:
+    """The next generation's secret: the same every time it is asked for, and only with the key."""
+    digest = salted_hmac(
+        "session_state.token_logins.successor", f"{login_id}.{secret}", algorithm="sha256"
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
