@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from catalog.models import Product
+from session_state import api
 
 from . import storage
 from .storage import CartRef
@@ -63,3 +64,8 @@ def contents_digest(quantities: dict[int, int]) -> str:
     """A short fingerprint of a cart's contents (product id -> quantity)."""
     canonical = ",".join(f"{product}:{quantity}" for product, quantity in sorted(quantities.items()))
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def cart_of_user(*, user) -> CartRef:
+    """A user's cart, the same whichever asks: a browser of theirs, or an API login (the API has no session)."""
+    return storage.user_cart(api.tag_of_user(user))

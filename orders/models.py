@@ -12,6 +12,10 @@ class Order(models.Model):
     # same checkout submitted twice (a double click, back and resubmit, two
     # tabs) places one order.
     checkout_token = models.CharField(max_length=64, unique=True)
+    # The API's Idempotency-Key (orders.services.place_order_once): a
+    # phone's retries of one checkout find this order instead of placing
+    # another. Empty for the web's orders.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
     full_name = models.CharField(max_length=200)
     address = models.CharField(max_length=300)
     city = models.CharField(max_length=100)
@@ -21,6 +25,13 @@ class Order(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-pk")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="one_order_per_idempotency_key",
+            ),
+        )
 
     def __str__(self):
         return f"Order #{self.pk}"

@@ -18,7 +18,13 @@ logger = logging.getLogger(__name__)
 
 
 def place_order(
-    *, user, cart: CartRef, checkout_token: str, cart_digest: str, shipping: dict[str, str]
+    *,
+    user,
+    cart: CartRef,
+    checkout_token: str,
+    cart_digest: str,
+    shipping: dict[str, str],
+    idempotency_key: str = "",
 ) -> Order:
     """
     Turn the cart into an order: one transaction writes the order and its
@@ -32,9 +38,63 @@ def place_order(
     tab), nothing is ordered. The cart is emptied of what was ordered only
     after the order is committed.
     """
+    return _place_order(
+        user=user,
+        cart=cart,
+        checkout_token=checkout_token,
+        cart_digest=cart_digest,
+        shipping=shipping,
+        idempotency_key=idempotency_key,
+    )[0]
+
+
+def place_order_once(*, user, cart: CartRef, idempotency_key: str, shipping: dict[str, str]) -> tuple[Order, bool]:
+    """
+    The API's checkout: order the whole cart as it is now, once per
+    idempotency key (the client makes one per checkout and sends it with
+    every retry). Returns the order and whether this call placed it; the
+    same key again returns the same order, however often and however close
+    together it arrives.
+
+    The web's checkout (place_order) underneath: the cart's checkout token,
+    the same for one cart until it is ordered, makes two retries racing
+    each other place one order; the key finds it afterwards.
+    """
+    existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    token = cart_services.checkout_token(cart=cart)
+    digest = cart_selectors.contents_digest(cart_selectors.contents(cart=cart))
+    try:
+        return _place_order(
+            user=user,
+            cart=cart,
+            checkout_token=token,
+            cart_digest=digest,
+            shipping=shipping,
+            idempotency_key=idempotency_key,
+        )
+    except (ValidationError, IntegrityError):
+        # A retry of the same checkout that arrived while the first was
+        # placing the order finds the cart empty, or its key taken.
+        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _place_order(
+    *,
+    user,
+    cart: CartRef,
+    checkout_token: str,
+    cart_digest: str,
+    shipping: dict[str, str],
+    idempotency_key: str = "",
+) -> tuple[Order, bool]:
     existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
     if existing is not None:
-        return existing
+        return existing, False
 
     # Read the cart before touching the database: if Redis is down, the
     # request fails here and nothing is written.
@@ -57,22 +117,26 @@ def place_order(
         # order and emptied the cart since the first look above.
         existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
         if existing is not None:
-            return existing
+            return existing, False
         raise problem
 
     try:
         with transaction.atomic():
             order, created = _write_order(
-                user=user, ordered=ordered, checkout_token=checkout_token, shipping=shipping
+                user=user,
+                ordered=ordered,
+                checkout_token=checkout_token,
+                shipping=shipping,
+                idempotency_key=idempotency_key,
             )
     except IntegrityError:
         # The same checkout, submitted at the same moment, committed first.
         existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
         if existing is None:
             raise ValidationError("This checkout page is out of date.", code="stale_checkout") from None
-        return existing
+        return existing, False
     if not created:
-        return order
+        return order, False
 
     try:
         cart_services.remove_ordered(cart=cart, ordered=ordered)
@@ -80,7 +144,7 @@ def place_order(
         # The order stands. The cart is emptied on the next visit to the
         # checkout (finish_interrupted_checkout).
         logger.warning("Order %s placed, but its cart could not be emptied now", order.pk)
-    return order
+    return order, True
 
 
 def finish_interrupted_checkout(*, user, cart: CartRef, checkout_token: str) -> Order | None:
@@ -94,7 +158,7 @@ def finish_interrupted_checkout(*, user, cart: CartRef, checkout_token: str) -> 
 
 
 def _write_order(
-    *, user, ordered: dict[int, int], checkout_token: str, shipping: dict[str, str]
+    *, user, ordered: dict[int, int], checkout_token: str, shipping: dict[str, str], idempotency_key: str
 ) -> tuple[Order, bool]:
     # Locked in a fixed order, so that two checkouts never wait on each other
     # crosswise. (SQLite runs IMMEDIATE transactions one at a time instead.)
@@ -114,6 +178,7 @@ def _write_order(
     order = Order.objects.create(
         user=user,
         checkout_token=checkout_token,
+        idempotency_key=idempotency_key,
         total=sum((product.price * ordered[product.pk] for product in products), Decimal("0.00")),
         **shipping,
     )

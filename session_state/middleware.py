@@ -34,6 +34,8 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
       (Cache-Control: no-store, private): after logout, Back must not show
       the sessions list or a saved address from the back/forward cache
       (ASVS 3.3.1).
+    - Paths without sessions (SESSION_FREE_PATHS: the API, whose requests
+      carry Bearer tokens) neither read a session cookie nor set one.
     - A session that cannot be read or saved (Redis down) answers the 503
       page, and the cookie is left alone: the session is still in Redis and
       the user still logged in once Redis answers again. Saving happens
@@ -42,6 +44,12 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
     """
 
     def process_request(self, request):
+        if request.path.startswith(tuple(settings.SESSION_FREE_PATHS)):
+            # No session here (the API's Bearer tokens): whatever cookie came
+            # with the request is not read, and none is set.
+            request.session = self.SessionStore()
+            request.session_free = True
+            return None
         super().process_request(request)
         if not is_ours(request.session):
             return None  # another engine, for comparison (SESSION_BACKEND)
@@ -65,6 +73,8 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
         request.session.load_now()
 
     def process_response(self, request, response):
+        if getattr(request, "session_free", False):
+            return response
         session = request.session
         if session.accessed and not session.is_empty():
             add_never_cache_headers(response)

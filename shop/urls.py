@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("accounts/", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
+    path("api/", include("api.urls")),
     # The admin's login, its password checks throttled like every other's;
     # its password change is the shop's, whose old password is throttled too
     # (and which asks for the password again, and ends the other sessions).

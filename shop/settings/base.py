@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "cart",
     "orders",
     "demo",
+    "api",
+    # django-ninja, for its docs page's static files (Swagger UI, served by
+    # the shop itself: the CSP allows no other origin).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +55,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Early, so that every response carries X-Served-By, 503 pages included.
     "ops.middleware.ServedByMiddleware",
+    # The API's answers: JSON, never stored, never a cookie (api/middleware.py).
+    "api.middleware.ApiResponsesMiddleware",
     # A form body Django will not decode answers 400 before anything reads it.
     "ops.middleware.UndecodableRequestMiddleware",
     # Messages ride in a signed cookie (MESSAGE_STORAGE) and need no
@@ -304,7 +310,17 @@ REQUEST_LIMIT_WINDOW = int(os.environ.get("REQUEST_LIMIT_WINDOW", "3600"))
 # name against ALLOWED_HOSTS, not the port). The stack sets its own.
 SHOP_PUBLIC_URL = os.environ.get("SHOP_PUBLIC_URL", "https://localhost:8443").rstrip("/")
 
-# --- API tokens (session_state/access_tokens.py) ----------------------------
+# --- The API (api/, session_state/token_logins.py) --------------------------
+
+# The API lives under this path. Its requests authenticate with Bearer
+# tokens and have no session: the session middleware neither reads a
+# session cookie there nor sets one, so a browser's cookie drives nothing
+# in the API (no cross-site use) and no API response sets a cookie.
+API_PATH = "/api/"
+SESSION_FREE_PATHS = [API_PATH]
+# The API's docs page, /api/v1/docs (the schema, /api/v1/openapi.json, is always served).
+API_DOCS = os.environ.get("API_DOCS", "1") == "1"
+
 
 # Access tokens live this long; they are JWTs the API checks without a
 # database read, so short.

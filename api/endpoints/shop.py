@@ -1,0 +1,143 @@
+"""
+The shop for a phone: the account, the catalog, the cart, checkout and
+orders, through the same selectors and services as the web pages.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Header, Query, Router, Schema, Status
+
+from cart import selectors as cart_selectors
+from cart import services as cart_services
+from catalog.models import Product
+from catalog.selectors import catalog_products
+from orders import selectors as order_selectors
+from orders import services as order_services
+
+from .. import schemas
+
+router = Router()
+
+PRODUCTS_PER_PAGE = 12  # as the catalog's pages
+
+
+class ProductFilter(Schema):
+    q: str = Field("", max_length=100, description="Part of a product's name.")
+    category: str | None = Field(None, max_length=100, description="A category's slug.")
+    page: int = Field(1, ge=1)
+
+
+@router.get("/me", response=schemas.Me, tags=["account"])
+def me(request):
+    return request.user
+
+
+@router.get(
+    "/products", auth=None, response={200: schemas.ProductPage, 404: schemas.Detail}, tags=["catalog"]
+)
+def products(request, filters: Query[ProductFilter]):
+    paginator = Paginator(
+        catalog_products(category_slug=filters.category, search=filters.q.strip()), PRODUCTS_PER_PAGE
+    )
+    try:
+        page = paginator.page(filters.page)
+    except EmptyPage:
+        raise Http404 from None
+    return {"items": list(page), "count": paginator.count, "page": page.number, "pages": paginator.num_pages}
+
+
+@router.get(
+    "/products/{int:product_id}",
+    auth=None,
+    response={200: schemas.Product, 404: schemas.Detail},
+    tags=["catalog"],
+)
+def product(request, product_id: int):
+    return get_object_or_404(Product.objects.select_related("category"), pk=product_id)
+
+
+@router.get("/cart", response=schemas.Cart, tags=["cart"])
+def cart(request):
+    return _cart_of(request.user)
+
+
+@router.post(
+    "/cart/items", response={201: schemas.Cart, 404: schemas.Detail, 409: schemas.Detail}, tags=["cart"]
+)
+def add_to_cart(request, line: schemas.CartLineIn):
+    """Add units of a product to its line (409 when the stock or the cart's limits are in the way)."""
+    product = get_object_or_404(Product, pk=line.product)
+    cart_services.add_to_cart(
+        cart=cart_selectors.cart_of_user(user=request.user), product=product, quantity=line.quantity
+    )
+    return Status(201, _cart_of(request.user))
+
+
+@router.put(
+    "/cart/items/{int:product_id}",
+    response={200: schemas.Cart, 404: schemas.Detail, 409: schemas.Detail},
+    tags=["cart"],
+)
+def set_quantity(request, product_id: int, line: schemas.QuantityIn):
+    """Set a line's quantity, adding the line if the cart has none for the product."""
+    product = get_object_or_404(Product, pk=product_id)
+    cart_services.set_quantity(
+        cart=cart_selectors.cart_of_user(user=request.user), product=product, quantity=line.quantity
+    )
+    return _cart_of(request.user)
+
+
+@router.delete("/cart/items/{int:product_id}", response=schemas.Cart, tags=["cart"])
+def remove_from_cart(request, product_id: int):
+    cart_services.remove_from_cart(cart=cart_selectors.cart_of_user(user=request.user), product_id=product_id)
+    return _cart_of(request.user)
+
+
+@router.post(
+    "/checkout", response={200: schemas.Order, 201: schemas.Order, 409: schemas.Detail}, tags=["orders"]
+)
+def checkout(
+    request,
+    body: schemas.CheckoutIn,
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="Made by the client once per checkout and sent with every retry of it: one order, however often it arrives.",
+    ),
+):
+    """Order the whole cart: 201 with the order; the same Idempotency-Key again, 200 with the same order."""
+    shipping = (
+        body.shipping.dict() if body.shipping else order_selectors.saved_shipping_address(user=request.user)
+    )
+    if not shipping:
+        raise ValidationError(
+            "No shipping address: send one, or save one in your account.", code="missing_shipping"
+        )
+    order, created = order_services.place_order_once(
+        user=request.user,
+        cart=cart_selectors.cart_of_user(user=request.user),
+        idempotency_key=idempotency_key,
+        shipping=shipping,
+    )
+    return Status(201 if created else 200, order_selectors.orders_of(user=request.user).get(pk=order.pk))
+
+
+@router.get("/orders", response=list[schemas.Order], tags=["orders"])
+def orders(request):
+    return order_selectors.orders_of(user=request.user)
+
+
+@router.get("/orders/{int:order_id}", response={200: schemas.Order, 404: schemas.Detail}, tags=["orders"])
+def order(request, order_id: int):
+    """One of the user's orders; another user's is not found, as any that does not exist."""
+    return get_object_or_404(order_selectors.orders_of(user=request.user), pk=order_id)
+
+
+def _cart_of(user) -> dict:
+    view = cart_selectors.cart_view(cart=cart_selectors.cart_of_user(user=user))
+    return {"lines": view.lines, "units": view.units, "subtotal": view.subtotal}

@@ -1,0 +1,37 @@
+"""Who a request of the API is: the user its Bearer access token names, and nothing else."""
+
+from django.contrib.auth import get_user_model
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from session_state import api as sessions
+
+
+class InvalidToken(AuthenticationError):
+    """A Bearer token that is not a live access token (RFC 6750's invalid_token)."""
+
+    def __init__(self):
+        super().__init__(status_code=401, message="The access token is invalid, expired or revoked.")
+
+
+class AccessToken(HttpBearer):
+    """
+    `Authorization: Bearer <access token>`, checked without Redis
+    (session_state.api.check_access_token), then the user it names, who must
+    still be active. A request without one (a browser's session cookie
+    alone, for instance) is refused: the API cannot be driven cross-site.
+    """
+
+    def authenticate(self, request, token):
+        try:
+            verified = sessions.check_access_token(token=token)
+        except sessions.InvalidAccessToken:
+            raise InvalidToken from None
+        user = get_user_model()._default_manager.filter(pk=verified.user_id, is_active=True).first()
+        if user is None:
+            raise InvalidToken
+        # The user as the token names them, never the session's: the API
+        # reads no session.
+        request.user = user
+        request.login_id = verified.login_id
+        return user
