@@ -256,6 +256,7 @@ class Stack:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "shop.settings.production",
             "DJANGO_SECRET_KEY": self._secret_key(),
+            "API_SIGNING_KEYS": self._api_signing_keys(),
             "REDIS_URL": self.redis_url,
             "STATE_DIR": str(self.state_dir),
             "WORKERS": str(self.workers),
@@ -274,6 +275,7 @@ class Stack:
         for folder in (self.run_dir, self.log_dir, self.redis_dir, self.tls_cert.parent):
             folder.mkdir(parents=True, exist_ok=True)
         self._secret_key()
+        self._api_signing_keys()
         self._make_certificate()
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput", "--clear")
@@ -301,6 +303,18 @@ class Stack:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(50))
+        return path.read_text().strip()
+
+    def _api_signing_keys(self) -> str:
+        # The API's access tokens are signed with keys of their own, never the
+        # secret key; like it, one for every worker, made once locally.
+        if os.environ.get("API_SIGNING_KEYS"):
+            return os.environ["API_SIGNING_KEYS"]
+        path = self.state_dir / "api_signing_keys"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(f"local-1:{secrets.token_urlsafe(48)}")
         return path.read_text().strip()
 
     def _make_certificate(self) -> None:

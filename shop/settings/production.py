@@ -17,3 +17,9 @@ except KeyError:
         "DJANGO_SECRET_KEY is not set. `make run` generates one into the "
         "stack's state folder; elsewhere, set it in the environment."
     ) from None
+
+if not API_SIGNING_KEYS:
+    raise ImproperlyConfigured(
+        "API_SIGNING_KEYS is not set. `make run` generates one into the stack's "
+        "state folder; elsewhere, set it in the environment (<key id>:<secret>)."
+    )

@@ -1,0 +1,48 @@
+"""A phone that talks to the real stack's API over HTTPS: JSON, Bearer tokens, no cookies."""
+
+import itertools
+
+import requests
+
+from tests.stack.shopper import _FromAddress
+
+_addresses = (f"127.0.1.{n}" for n in itertools.count(10))
+
+
+class Phone:
+    def __init__(self, stack):
+        self.stack = stack
+        self.http = requests.Session()
+        self.http.trust_env = False
+        self.http.verify = str(stack.tls_cert)
+        self.http.mount("https://", _FromAddress(next(_addresses)))
+        self.http.headers["User-Agent"] = "HearthApp/2.1 (iPhone; iOS 18.1)"
+        self.access_token = self.refresh_token = None
+
+    def call(self, method: str, path: str, body=None, *, token: str | None = None, **headers):
+        token = token or self.access_token
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.http.request(
+            method,
+            f"{self.stack.url}/api/v1/{path}",
+            json=body,
+            headers=headers,
+            timeout=10,
+            allow_redirects=False,
+        )
+
+    def log_in(self, username: str, password: str) -> dict:
+        response = self.call("POST", "auth/token", {"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        return self._keep(response.json())
+
+    def refresh(self, refresh_token: str | None = None) -> requests.Response:
+        response = self.call("POST", "auth/refresh", {"refresh_token": refresh_token or self.refresh_token})
+        if response.status_code == 200:
+            self._keep(response.json())
+        return response
+
+    def _keep(self, pair: dict) -> dict:
+        self.access_token, self.refresh_token = pair["access_token"], pair["refresh_token"]
+        return pair
