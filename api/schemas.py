@@ -6,18 +6,24 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+# Text a client sends may hold anything but NUL, which PostgreSQL cannot
+# store or compare (a 500 there, not a 400, if it reached the database).
+NO_NUL = r"^[^\x00]*$"
+# Ids as the database keeps them (a larger one would overflow its integer).
+MAX_ID = 2**31 - 1
+
 
 class Credentials(Schema):
-    username: str = Field(max_length=150)
-    password: str = Field(max_length=4096)
+    username: str = Field(max_length=150, pattern=NO_NUL)
+    password: str = Field(max_length=4096, pattern=NO_NUL)
 
 
 class RefreshRequest(Schema):
-    refresh_token: str = Field(max_length=200)
+    refresh_token: str = Field(max_length=200, pattern=NO_NUL)
 
 
 class RevokeRequest(Schema):
-    token: str = Field(max_length=4096)
+    token: str = Field(max_length=4096, pattern=NO_NUL)
     token_type_hint: Literal["access_token", "refresh_token"] | None = None
 
 
@@ -73,7 +79,7 @@ class ProductPage(Schema):
 
 
 class CartLineIn(Schema):
-    product: int
+    product: int = Field(ge=1, le=MAX_ID)
     quantity: int = Field(ge=1, le=99)
 
 
@@ -94,11 +100,11 @@ class Cart(Schema):
 
 
 class Shipping(Schema):
-    full_name: str = Field(min_length=1, max_length=200)
-    address: str = Field(min_length=1, max_length=300)
-    city: str = Field(min_length=1, max_length=100)
-    postal_code: str = Field(min_length=1, max_length=20)
-    country: str = Field(min_length=1, max_length=100)
+    full_name: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    address: str = Field(min_length=1, max_length=300, pattern=NO_NUL)
+    city: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+    postal_code: str = Field(min_length=1, max_length=20, pattern=NO_NUL)
+    country: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
 
 
 class CheckoutIn(Schema):

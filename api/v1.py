@@ -11,7 +11,44 @@ from .endpoints import auth, shop
 from .parsing import JsonParser
 from .security import AccessToken
 
-api = NinjaAPI(
+_DETAIL = {"type": "object", "properties": {"detail": {}, "code": {"type": "string"}}, "required": ["detail"]}
+
+
+def _add(answers: dict, status: str, description: str) -> None:
+    """Declare api.errors' answer for status; beside the operation's own, if it has one (auth/token's invalid_grant)."""
+    declared = answers.get(status)
+    if declared is None:
+        answers[status] = {"description": description, "content": {"application/json": {"schema": _DETAIL}}}
+        return
+    content = declared["content"]["application/json"]
+    content["schema"] = {"anyOf": [content["schema"], _DETAIL]}
+    declared["description"] += f" Or: {description}"
+
+
+class ShopAPI(NinjaAPI):
+    """
+    ninja's API, whose schema also names the errors every operation can
+    answer (api.errors), so that a client, and a fuzzer checking answers
+    against the schema, knows them all.
+    """
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                answers = {str(status): answer for status, answer in operation.get("responses", {}).items()}
+                if operation.get("parameters") or operation.get("requestBody"):
+                    _add(answers, "400", "A field is missing or wrong, or the body is not JSON.")
+                if operation.get("requestBody"):
+                    _add(answers, "415", "The body was not sent as application/json.")
+                if operation.get("security"):
+                    _add(answers, "401", "No access token, or not a live one (WWW-Authenticate says which).")
+                _add(answers, "503", "Redis or the database does not answer; try again (Retry-After).")
+                operation["responses"] = answers
+        return schema
+
+
+api = ShopAPI(
     title="Hearth & Home API",
     version="1",
     description=(

@@ -100,6 +100,25 @@ request = function()
   return wrk.format(nil, path, nil, "quantity=1&csrfmiddlewaretoken=" .. tokens[shopper])
 end
 """
+# Each wrk thread (one connection each) refreshes its own API login, taking
+# the new refresh token from every answer: every request is a rotation.
+REFRESH_SCRIPT = """
+local tokens = {%(tokens)s}
+local next_thread = 1
+setup = function(thread)
+  thread:set("token", tokens[next_thread])
+  next_thread = next_thread + 1
+end
+request = function()
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, '{"refresh_token": "' .. token .. '"}')
+end
+response = function(status, headers, body)
+  local renewed = body:match('"refresh_token": ?"([^"]+)"')
+  if renewed then
+    token = renewed
+  end
+end
+"""
 LOGIN_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -137,12 +156,22 @@ def make_products(stack: Stack) -> list[int]:
 
 
 def run_wrk(
-    url: str, path: str, *, cookie: str = "", script: str = "", connections: int = 32, seconds: int = SECONDS
+    url: str,
+    path: str,
+    *,
+    cookie: str = "",
+    script: str = "",
+    connections: int = 32,
+    threads: int = 2,
+    seconds: int = SECONDS,
+    headers: tuple[str, ...] = (),
 ) -> dict:
-    command = [wrk_binary(), "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    command = [wrk_binary(), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     command += ["-H", f"Origin: {url}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    for header in headers:
+        command += ["-H", header]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     if script:
@@ -223,10 +252,14 @@ class EngineStack:
         self.client.flushdb()
         self.products = make_products(self.stack)
         self.browser = Browser(self.stack)
-        login = self.browser.post_form("/accounts/login/", {"username": DEMO_USERNAME, "password": DEMO_PASSWORD})
+        login = self.browser.post_form(
+            "/accounts/login/", {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}
+        )
         assert login.status_code == 302, login.status_code
         cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.browser.http.cookies)
-        csrf_cookie = "; ".join(f"{c.name}={c.value}" for c in self.browser.http.cookies if c.name.endswith("csrftoken"))
+        csrf_cookie = "; ".join(
+            f"{c.name}={c.value}" for c in self.browser.http.cookies if c.name.endswith("csrftoken")
+        )
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.browser.get("/").text).group(1)
         self.scenarios = {
             "anonymous page": {"path": "/"},
@@ -236,13 +269,16 @@ class EngineStack:
             "login": {
                 "path": "/accounts/login/",
                 "cookie": csrf_cookie,
-                "script": LOGIN_SCRIPT % {"username": DEMO_USERNAME, "password": DEMO_PASSWORD, "token": token},
+                "script": LOGIN_SCRIPT
+                % {"username": DEMO_USERNAME, "password": DEMO_PASSWORD, "token": token},
                 "connections": 8,
             },
         }
 
     def run(self, scenario: str) -> dict:
-        return run_scenario(f"{ENGINES[self.engine]}, {scenario}", self.stack.url, self.client, self.scenarios[scenario])
+        return run_scenario(
+            f"{ENGINES[self.engine]}, {scenario}", self.stack.url, self.client, self.scenarios[scenario]
+        )
 
     def requests_per_second(self, scenario: str, *, seconds: int) -> float:
         return run_wrk(self.stack.url, **self.scenarios[scenario], seconds=seconds)["rps"]
@@ -286,6 +322,7 @@ def bench_engines(engines: list[str]) -> dict:
             if node is not None:
                 results["redis"]["node"] = node
             results["redis"]["memory"] = memory_per_session(ours.client, ours.browser)
+            results["redis"]["api"] = api_figures(ours)
         return results
     finally:
         for stack in stacks.values():
@@ -303,7 +340,8 @@ def paired_ratios(ours: EngineStack, theirs: EngineStack, scenario: str) -> list
     for number in range(PAIRS):
         first, second = (ours, theirs) if number % 2 == 0 else (theirs, ours)
         measured = {
-            stack.engine: stack.requests_per_second(scenario, seconds=PAIR_SECONDS) for stack in (first, second)
+            stack.engine: stack.requests_per_second(scenario, seconds=PAIR_SECONDS)
+            for stack in (first, second)
         }
         ratios.append(measured[ours.engine] / measured[theirs.engine])
         print(f"  pair {number + 1}: {measured[ours.engine]:.0f} against {measured[theirs.engine]:.0f} req/s, "
@@ -318,9 +356,64 @@ def add_script(stack: Stack, products: list[int], shoppers: int = 10) -> str:
         browser = Browser(stack)
         browser.register(f"bench-{n}-{time.monotonic_ns()}")
         cookies.append("; ".join(f"{c.name}={c.value}" for c in browser.http.cookies))
-        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get("/").text).group(1))
+        tokens.append(
+            re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get("/").text).group(1)
+        )
     quoted = lambda values: ",".join(f'"{value}"' for value in values)
-    return ADD_SCRIPT % {"products": ",".join(map(str, products)), "cookies": quoted(cookies), "tokens": quoted(tokens)}
+    return ADD_SCRIPT % {
+        "products": ",".join(map(str, products)),
+        "cookies": quoted(cookies),
+        "tokens": quoted(tokens),
+    }
+
+
+API_SCENARIOS = {
+    "web session read (JSON)": "GET /accounts/sessions/current/ with a logged-in session cookie",
+    "API read (GET me)": "GET /api/v1/me with a Bearer access token",
+    "API cart read (GET cart)": "GET /api/v1/cart with a Bearer access token",
+    "API refresh": "POST /api/v1/auth/refresh, each request a rotation (8 logins, one connection each)",
+}
+
+
+def api_figures(ours: EngineStack) -> dict:
+    """
+    The API beside the web's JSON session read, in the same run, taking
+    turns for ROUNDS rounds: requests per second and Redis round trips per
+    request of a Bearer read, a cart read, and a refresh.
+    """
+    import requests
+
+    print("\nThe API, beside the web's JSON session read", flush=True)
+    http = requests.Session()
+    http.verify = str(ours.stack.tls_cert)
+    pairs = [
+        http.post(
+            f"{ours.stack.url}/api/v1/auth/token",
+            json={"username": DEMO_USERNAME, "password": DEMO_PASSWORD},
+            timeout=10,
+        ).json()
+        for _login in range(8)
+    ]
+    bearer = (f"Authorization: Bearer {pairs[0]['access_token']}",)
+    quoted = ",".join(f'"{pair["refresh_token"]}"' for pair in pairs)
+    scenarios = {
+        "web session read (JSON)": ours.scenarios["session read (JSON)"],
+        "API read (GET me)": {"path": "/api/v1/me", "headers": bearer},
+        "API cart read (GET cart)": {"path": "/api/v1/cart", "headers": bearer},
+        "API refresh": {
+            "path": "/api/v1/auth/refresh",
+            "script": REFRESH_SCRIPT % {"tokens": quoted},
+            "threads": 8,
+            "connections": 8,
+        },
+    }
+    runs = {name: [] for name in scenarios}
+    for _round in range(ROUNDS):
+        for name, options in scenarios.items():
+            runs[name].append(
+                run_scenario(f"{ENGINES['redis']}, {name}", ours.stack.url, ours.client, options)
+            )
+    return {name: median_run(name_runs) for name, name_runs in runs.items()}
 
 
 def race(stack: Stack, product: int) -> int:
@@ -372,13 +465,19 @@ def node_peer(stack: Stack) -> dict | None:
         }
         client = redis.Redis.from_url(stack.redis_url)
         results = {
-            name: median_run([run_scenario(f"Express, {name}", url, client, options) for _round in range(ROUNDS)])
+            name: median_run(
+                [run_scenario(f"Express, {name}", url, client, options) for _round in range(ROUNDS)]
+            )
             for name, options in scenarios.items()
         }
         visitor = requests.Session()
         visitor.post(url + "/login", timeout=5)
         with ThreadPoolExecutor(max_workers=50) as pool:
-            list(pool.map(lambda _n: visitor.post(url + "/cart/add", data={"product": "1"}, timeout=30), range(200)))
+            list(
+                pool.map(
+                    lambda _n: visitor.post(url + "/cart/add", data={"product": "1"}, timeout=30), range(200)
+                )
+            )
         results["race"] = visitor.get(url + "/session", timeout=5).json()["count"]
         print(f"  Express, 200 simultaneous adds to one cart: {results['race']} kept", flush=True)
         return results
@@ -415,9 +514,18 @@ def memory_per_session(client: redis.Redis, browser: Browser) -> dict:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
-    redis_version = subprocess.run(["redis-server", "--version"], check=True, capture_output=True, text=True).stdout.split()[2]
+    redis_version = subprocess.run(
+        ["redis-server", "--version"], check=True, capture_output=True, text=True
+    ).stdout.split()[2]
     return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}, Redis {redis_version.removeprefix('v=')}"
 
 
@@ -425,6 +533,7 @@ def targets(all_results: dict) -> list[tuple[str, str, bool]]:
     """The targets of issue 5 the benchmark shows: (target, what was measured, met)."""
     ours = all_results["redis"]
     page, anonymous, add = ours["logged-in page"], ours["anonymous page"], ours["add to cart"]
+    api = ours["api"]
     pages, control = ours["against db"]["logged-in page"], ours["against db"]["anonymous page"]
     won = sum(ratio > 1 for ratio in pages)
     return [
@@ -434,6 +543,8 @@ def targets(all_results: dict) -> list[tuple[str, str, bool]]:
          f"{anonymous['round_trips']:.2f}", anonymous["round_trips"] == 0),
         ("an add to cart: one round trip",
          f"{add['round_trips']:.2f}", round(add["round_trips"], 1) == 1),
+        ("an API read with a Bearer token that needs no cart (GET me): no round trip",
+         f"{api['API read (GET me)']['round_trips']:.2f}", round(api["API read (GET me)"]["round_trips"], 1) == 0),
         ("logged-in pages faster with Redis sessions than with database sessions on PostgreSQL",
          (f"{_percent(median(pages))} (median of {len(pages)} pairs, faster in {won}); "
          f"control, the anonymous page: {_percent(median(control))}"),
@@ -451,25 +562,34 @@ def write_results(all_results: dict) -> None:
         "# Benchmark results",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` on {machine()}.",
-        (f"nginx + 4 gunicorn workers, data on PostgreSQL; wrk, 2 threads, 32 connections (8 for login). "
-        f"The engines took turns, each round in another order, {SECONDS} s a run; "
-        f"each figure is the median of {ROUNDS} rounds (login: one). "
-        f"Redis against database sessions: {PAIRS} pairs of {PAIR_SECONDS} s runs, one engine right after the other "
-        "(ABBA), the median of the pairs' ratios of req/s; the anonymous page, where the engine plays no part, "
-        "is the control."),
+        (
+            f"nginx + 4 gunicorn workers, data on PostgreSQL; wrk, 2 threads, 32 connections (8 for login). "
+            f"The engines took turns, each round in another order, {SECONDS} s a run; "
+            f"each figure is the median of {ROUNDS} rounds (login: one). "
+            f"Redis against database sessions: {PAIRS} pairs of {PAIR_SECONDS} s runs, one engine right after the other "
+            "(ABBA), the median of the pairs' ratios of req/s; the anonymous page, where the engine plays no part, "
+            "is the control."
+        ),
         "",
         "## Targets",
         "",
         "| target | measured | met |",
         "| --- | --- | --- |",
-        *(f"| {target} | {measured} | {'yes' if met else '**no**'} |" for target, measured, met in targets(all_results)),
+        *(
+            f"| {target} | {measured} | {'yes' if met else '**no**'} |"
+            for target, measured, met in targets(all_results)
+        ),
         "",
         "## Every engine, every scenario",
         "",
         "| engine | scenario | req/s | p50 ms | p99 ms | Redis round trips / request | Redis commands / request | errors |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    rows = [(ENGINES[engine], scenario, results[scenario]) for engine, results in all_results.items() for scenario in SCENARIOS]
+    rows = [
+        (ENGINES[engine], scenario, results[scenario])
+        for engine, results in all_results.items()
+        for scenario in SCENARIOS
+    ]
     ours = all_results["redis"]
     node = ours.get("node")
     if node:
@@ -481,17 +601,21 @@ def write_results(all_results: dict) -> None:
     ]
     lines += [
         "",
-        ("Round trips are Redis's own count of the reads it served (INFO total_reads_processed); commands count what "
-        "a Lua script runs as well (INFO commandstats). A logged-in page of this shop is one round trip, one script "
-        "that reads the session and the cart's count for the header; an add to cart is one script that reads the "
-        "session and adds to the cart it names. A sliding idle timeout saves the session at most once a minute, "
-        "hence a little over 1. The Express peer reads the session and renews its TTL (connect-redis's touch) on "
-        "every request, two round trips; its add writes the whole session back, which grows with the cart. It "
-        "listens on plain HTTP with no nginx in front; the shop's stacks serve HTTPS through nginx."),
+        (
+            "Round trips are Redis's own count of the reads it served (INFO total_reads_processed); commands count what "
+            "a Lua script runs as well (INFO commandstats). A logged-in page of this shop is one round trip, one script "
+            "that reads the session and the cart's count for the header; an add to cart is one script that reads the "
+            "session and adds to the cart it names. A sliding idle timeout saves the session at most once a minute, "
+            "hence a little over 1. The Express peer reads the session and renews its TTL (connect-redis's touch) on "
+            "every request, two round trips; its add writes the whole session back, which grows with the cart. It "
+            "listens on plain HTTP with no nginx in front; the shop's stacks serve HTTPS through nginx."
+        ),
         "",
-        ("On this machine wrk, nginx, the workers, Redis and PostgreSQL share the same cores, and a catalog page "
-        "spends most of its time drawing the page and reading products, so the engines differ little on pages; "
-        "the JSON session read, where the session is most of the work, shows the difference best."),
+        (
+            "On this machine wrk, nginx, the workers, Redis and PostgreSQL share the same cores, and a catalog page "
+            "spends most of its time drawing the page and reading products, so the engines differ little on pages; "
+            "the JSON session read, where the session is most of the work, shows the difference best."
+        ),
         "",
         f"200 simultaneous adds to one visitor's cart, spread over all workers: **{ours['race']} of 200 kept**"
         + (f"; the Express design on the same Redis: **{node['race']} of 200 kept**." if node else "."),
@@ -499,6 +623,28 @@ def write_results(all_results: dict) -> None:
         "Redis memory per logged-in session (100,000 created directly): "
         + ", ".join(f"{label}: **{value:.0f} bytes**" for label, value in ours["memory"].items())
         + ".",
+        "",
+        "## The API",
+        "",
+        (
+            "On the Redis stack, in the same run, taking turns for each round: the web's JSON session read with a "
+            "cookie beside the API's reads with a Bearer access token, and refresh-token rotations. An access token is "
+            "checked without Redis (its signature, and the revoked logins each worker keeps in memory); the user is "
+            "read from the database, as the web's session read does."
+        ),
+        "",
+        "| scenario | req/s | p50 ms | p99 ms | Redis round trips / request | Redis commands / request | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *(
+            f"| {API_SCENARIOS[name]} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} "
+            f"| {r['round_trips']:.2f} | {r['commands']:.2f} | {r['errors']:.0f} |"
+            for name, r in ours["api"].items()
+        ),
+        "",
+        (
+            "The revocation feed's own reads (each worker reads the revoked logins once a second) are counted in the "
+            "round trips too: 4 workers, 4 reads a second, spread over all the requests of a run."
+        ),
         "",
         "![Requests per second by engine and scenario](chart.png)",
         "",
@@ -516,12 +662,17 @@ def draw_chart(all_results: dict) -> None:
 
     scenarios = [s for s in SCENARIOS if s != "login"]
     if "node" in all_results.get("redis", {}):
-        all_results = {**all_results, "node": {s: all_results["redis"]["node"].get(s, {"rps": 0}) for s in scenarios}}
+        all_results = {
+            **all_results,
+            "node": {s: all_results["redis"]["node"].get(s, {"rps": 0}) for s in scenarios},
+        }
     figure, axes = plt.subplots(figsize=(9, 4.5))
     width = 0.8 / len(all_results)
     for n, (engine, results) in enumerate(all_results.items()):
         positions = [x + n * width for x in range(len(scenarios))]
-        axes.bar(positions, [results[s]["rps"] for s in scenarios], width, label=ENGINES.get(engine, NODE_PEER))
+        axes.bar(
+            positions, [results[s]["rps"] for s in scenarios], width, label=ENGINES.get(engine, NODE_PEER)
+        )
     axes.set_xticks([x + 0.4 - width / 2 for x in range(len(scenarios))], scenarios)
     axes.set_ylabel("requests per second")
     axes.set_title("Session engines on the same stack (higher is better)")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Header, Path, Query, Router, Schema, Status
 
 from cart import selectors as cart_selectors
 from cart import services as cart_services
@@ -21,12 +21,15 @@ from .. import schemas
 router = Router()
 
 PRODUCTS_PER_PAGE = 12  # as the catalog's pages
+ID = Path(..., ge=1, le=schemas.MAX_ID)
 
 
 class ProductFilter(Schema):
-    q: str = Field("", max_length=100, description="Part of a product's name.")
-    category: str | None = Field(None, max_length=100, description="A category's slug.")
-    page: int = Field(1, ge=1)
+    q: str = Field("", max_length=100, pattern=schemas.NO_NUL, description="Part of a product's name.")
+    category: str | None = Field(
+        None, max_length=100, pattern=schemas.NO_NUL, description="A category's slug."
+    )
+    page: int = Field(1, ge=1, le=schemas.MAX_ID)
 
 
 @router.get("/me", response=schemas.Me, tags=["account"])
@@ -54,7 +57,7 @@ def products(request, filters: Query[ProductFilter]):
     response={200: schemas.Product, 404: schemas.Detail},
     tags=["catalog"],
 )
-def product(request, product_id: int):
+def product(request, product_id: int = ID):
     return get_object_or_404(Product.objects.select_related("category"), pk=product_id)
 
 
@@ -80,7 +83,7 @@ def add_to_cart(request, line: schemas.CartLineIn):
     response={200: schemas.Cart, 404: schemas.Detail, 409: schemas.Detail},
     tags=["cart"],
 )
-def set_quantity(request, product_id: int, line: schemas.QuantityIn):
+def set_quantity(request, line: schemas.QuantityIn, product_id: int = ID):
     """Set a line's quantity, adding the line if the cart has none for the product."""
     product = get_object_or_404(Product, pk=product_id)
     cart_services.set_quantity(
@@ -90,7 +93,7 @@ def set_quantity(request, product_id: int, line: schemas.QuantityIn):
 
 
 @router.delete("/cart/items/{int:product_id}", response=schemas.Cart, tags=["cart"])
-def remove_from_cart(request, product_id: int):
+def remove_from_cart(request, product_id: int = ID):
     cart_services.remove_from_cart(cart=cart_selectors.cart_of_user(user=request.user), product_id=product_id)
     return _cart_of(request.user)
 
@@ -133,7 +136,7 @@ def orders(request):
 
 
 @router.get("/orders/{int:order_id}", response={200: schemas.Order, 404: schemas.Detail}, tags=["orders"])
-def order(request, order_id: int):
+def order(request, order_id: int = ID):
     """One of the user's orders; another user's is not found, as any that does not exist."""
     return get_object_or_404(order_selectors.orders_of(user=request.user), pk=order_id)
 

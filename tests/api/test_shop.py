@@ -159,3 +159,30 @@ def test_orders_are_only_ones_own(client, token, mug, django_user_model, passwor
 
     assert len(get(client, "orders", token=token).json()) == 1
     assert get(client, "orders", token=mallory["access_token"]).json() == []
+
+
+@pytest.fixture
+def quiet_feed(settings):
+    """This worker's revocations feed, reading the whole set once a minute: none of its reads falls in a measurement."""
+    settings.API_REVOCATION_CATCH_UP = 60
+    settings.API_REVOCATION_STALE_AFTER = 120
+
+
+def test_a_read_that_needs_no_cart_costs_no_redis_round_trip(client, quiet_feed, token, round_trips):
+    get(client, "me", token=token)  # this worker's revocations feed has started, and read the set
+
+    with round_trips:
+        response = get(client, "me", token=token)
+
+    assert response.status_code == 200
+    assert round_trips.count == 0
+
+
+def test_reading_the_cart_costs_one_redis_round_trip(client, quiet_feed, token, round_trips, mug):
+    post(client, "cart/items", {"product": mug.pk, "quantity": 1}, token=token)
+
+    with round_trips:
+        response = get(client, "cart", token=token)
+
+    assert response.json()["units"] == 1
+    assert round_trips.count == 1

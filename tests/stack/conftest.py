@@ -5,6 +5,7 @@ import itertools
 import pytest
 import redis
 
+from tests.stack.products import create_test_products
 from tests.stack.shopper import Shopper
 
 
@@ -35,3 +36,29 @@ def account(shopper):
     username, password = next(_usernames), "sturdy-kettle-93"
     Shopper(shopper.stack).register(username, password)
     return username, password
+
+
+@pytest.fixture(scope="session")
+def api_stack(start_stack):
+    """
+    The API's stack (tests/stack/test_api*.py): two app servers of two
+    workers each, access tokens that live 3 s and a reuse grace of 1 s, and
+    products of its own, so that what the fuzzer orders takes no stock from
+    other tests.
+    """
+    stack = start_stack(
+        "api-stack",
+        workers=2,
+        app_servers=2,
+        extra_env={
+            "API_ACCESS_TOKEN_LIFETIME": "3",
+            "API_REFRESH_REUSE_GRACE": "1",
+            "REGISTRATIONS_PER_ADDRESS": "1000",
+        },
+    )
+    return stack
+
+
+@pytest.fixture(scope="session")
+def api_products(api_stack):
+    return create_test_products(api_stack)

@@ -13,35 +13,12 @@ import redis
 
 from session_state import keys
 from tests.stack.phone import Phone
-from tests.stack.products import create_test_products
 from tests.stack.shopper import Shopper
 from tests.waiting import within
 
 pytestmark = pytest.mark.stack
 
 SHIPPING = {"full_name": "Alice", "address": "1 Lane", "city": "Leeds", "postal_code": "LS1", "country": "UK"}
-
-
-@pytest.fixture(scope="module")
-def api_stack(start_stack):
-    """Two app servers of two workers each; access tokens live 3 s, the reuse grace 1 s."""
-    stack = start_stack(
-        "api-stack",
-        workers=2,
-        app_servers=2,
-        extra_env={
-            "API_ACCESS_TOKEN_LIFETIME": "3",
-            "API_REFRESH_REUSE_GRACE": "1",
-            "REGISTRATIONS_PER_ADDRESS": "1000",
-        },
-    )
-    yield stack
-    stack.stop()
-
-
-@pytest.fixture(scope="module")
-def api_products(api_stack):
-    return create_test_products(api_stack)
 
 
 @pytest.fixture
@@ -117,7 +94,9 @@ def test_a_refresh_racing_a_logout_leaves_the_login_ended(api_stack, phone_accou
         if renewed.result().status_code == 200:
             # The refresh won: its new access token belongs to the ended login too.
             pair = renewed.result().json()
-            assert within(1.0, lambda pair=pair: refused_everywhere(api_stack, pair["access_token"])) is not None
+            assert (
+                within(1.0, lambda pair=pair: refused_everywhere(api_stack, pair["access_token"])) is not None
+            )
             assert Phone(api_stack).refresh(pair["refresh_token"]).status_code == 400
         assert Phone(api_stack).refresh(refresh).status_code == 400
 

@@ -1,0 +1,72 @@
+"""The API's OpenAPI schema: every endpoint, and every error it can answer."""
+
+import pytest
+
+OPERATIONS = {
+    ("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/refresh"), ("post", "/api/v1/auth/revoke"),
+    ("post", "/api/v1/auth/logout"), ("post", "/api/v1/auth/logout-all"), ("get", "/api/v1/me"),
+    ("get", "/api/v1/products"), ("get", "/api/v1/products/{product_id}"), ("get", "/api/v1/cart"),
+    ("post", "/api/v1/cart/items"), ("put", "/api/v1/cart/items/{product_id}"),
+    ("delete", "/api/v1/cart/items/{product_id}"), ("post", "/api/v1/checkout"), ("get", "/api/v1/orders"),
+    ("get", "/api/v1/orders/{order_id}"),
+}  # fmt: skip
+PUBLIC = {("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/refresh"), ("post", "/api/v1/auth/revoke"),
+          ("get", "/api/v1/products"), ("get", "/api/v1/products/{product_id}")}  # fmt: skip
+
+
+@pytest.fixture
+def schema(client):
+    return client.get("/api/v1/openapi.json").json()
+
+
+def operations(schema):
+    return {
+        (method, path): operation
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+def test_the_schema_is_openapi_3_1_with_every_endpoint(schema):
+    assert schema["openapi"].startswith("3.1")
+    assert set(operations(schema)) == OPERATIONS
+
+
+def test_every_operation_but_the_public_ones_needs_a_bearer_token_and_declares_401(schema):
+    for name, operation in operations(schema).items():
+        assert ("security" in operation) == (name not in PUBLIC), name
+        assert ("401" in operation["responses"]) == (name not in PUBLIC), name
+
+
+def test_every_operation_declares_503_and_every_one_with_input_400(schema):
+    for name, operation in operations(schema).items():
+        assert "503" in operation["responses"], name
+        if operation.get("parameters") or operation.get("requestBody"):
+            assert "400" in operation["responses"], name
+
+
+def test_every_operation_with_a_body_declares_415(schema):
+    with_body = [name for name, operation in operations(schema).items() if "requestBody" in operation]
+
+    assert with_body and all("415" in operations(schema)[name]["responses"] for name in with_body)
+
+
+def test_the_token_endpoint_declares_invalid_grant_and_429(schema):
+    token = operations(schema)[("post", "/api/v1/auth/token")]["responses"]
+
+    assert {"200", "400", "429"} <= set(token)
+    assert "OAuthError" in str(token["400"])
+
+
+def test_checkout_requires_an_idempotency_key(schema):
+    parameters = operations(schema)[("post", "/api/v1/checkout")]["parameters"]
+
+    assert [(p["name"], p["in"], p["required"]) for p in parameters] == [("Idempotency-Key", "header", True)]
+
+
+def test_the_docs_page_is_served_by_the_shop_from_its_own_static_files(client):
+    page = client.get("/api/v1/docs").content.decode()
+
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower() and "<script>" not in page
+
