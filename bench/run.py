@@ -321,8 +321,9 @@ def bench_engines(engines: list[str]) -> dict:
             node = node_peer(ours.stack)
             if node is not None:
                 results["redis"]["node"] = node
-            results["redis"]["memory"] = memory_per_session(ours.client, ours.browser)
             results["redis"]["api"] = api_figures(ours)
+            # Last: it empties the stack's Redis, every session with it.
+            results["redis"]["memory"] = memory_per_session(ours.client, ours.browser)
         return results
     finally:
         for stack in stacks.values():
@@ -381,11 +382,8 @@ def api_figures(ours: EngineStack) -> dict:
     turns for ROUNDS rounds: requests per second and Redis round trips per
     request of a Bearer read, a cart read, and a refresh.
     """
-    import requests
-
     print("\nThe API, beside the web's JSON session read", flush=True)
-    http = requests.Session()
-    http.verify = str(ours.stack.tls_cert)
+    http = Browser(ours.stack).http  # the stack's certificate trusted; no cookie comes into it
     pairs = [
         http.post(
             f"{ours.stack.url}/api/v1/auth/token",
