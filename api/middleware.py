@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.http import JsonResponse
 
+# Headers an error answer keeps when it is made JSON.
+_KEPT = ("Allow", "Retry-After", "WWW-Authenticate")
+
 
 class ApiResponsesMiddleware:
     """
@@ -10,7 +13,9 @@ class ApiResponsesMiddleware:
       user's cart and orders;
     - never a cookie: the API reads none and sets none (the session
       middleware leaves these paths alone: SESSION_FREE_PATHS);
-    - JSON, even where ninja answers otherwise (405 Method not allowed).
+    - JSON, errors included, even those made before or outside the API's
+      own handlers (api.errors): ninja's 405, Django's CSRF 403 or an
+      undecodable body's 400 (ops.middleware), a 500 of Django's.
     """
 
     def __init__(self, get_response):
@@ -20,15 +25,15 @@ class ApiResponsesMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(settings.API_PATH):
             return response
-        if (
-            response.status_code == 405
-            and response.get("Content-Type", "").split(";")[0] != "application/json"
-        ):
-            allow = response.get("Allow", "")
-            response = JsonResponse(
-                {"detail": "Method not allowed.", "code": "method_not_allowed"}, status=405
+        if response.status_code >= 400 and response.get("Content-Type", "").split(";")[0] != "application/json":
+            json_response = JsonResponse(
+                {"detail": response.reason_phrase, "code": response.reason_phrase.lower().replace(" ", "_")},
+                status=response.status_code,
             )
-            response["Allow"] = allow
+            for header in _KEPT:
+                if header in response:
+                    json_response[header] = response[header]
+            response = json_response
         response["Cache-Control"] = "no-store"
         response.cookies.clear()
         return response

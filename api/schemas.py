@@ -24,7 +24,8 @@ class RefreshRequest(Schema):
 
 class RevokeRequest(Schema):
     token: str = Field(max_length=4096, pattern=NO_NUL)
-    token_type_hint: Literal["access_token", "refresh_token"] | None = None
+    # RFC 7009 §2.1: a hint the server does not know is ignored, not refused.
+    token_type_hint: str | None = Field(None, max_length=100, pattern=NO_NUL, examples=["refresh_token"])
 
 
 class TokenPair(Schema):

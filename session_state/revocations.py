@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 _REVOKE = LuaScript(__file__, "revoke.lua")
 
 # How long a worker waits, at its first API request, for its first reading.
-_FIRST_READING_WAIT = 2.0
+_FIRST_READING_WAIT = 1.0
+_CLOCK_MARGIN = 60
 
 
 class RevocationsUnknown(Exception):
@@ -46,8 +47,10 @@ def revoke(*, login_ids: list[str]) -> None:
     if not login_ids:
         return
     now = time.time()
-    # Kept as long as an access token issued just now for one of them lives.
-    until = now + settings.API_ACCESS_TOKEN_LIFETIME + 1
+    # Kept as long as an access token issued just now for one of them lives,
+    # and a minute more: a refresh that passed just before the login ended
+    # may sign its token a little later, or on a server whose clock is ahead.
+    until = now + settings.API_ACCESS_TOKEN_LIFETIME + _CLOCK_MARGIN
     _REVOKE(
         client=redis_client(),
         keys=[keys.revoked_logins()],
@@ -86,10 +89,11 @@ class _Feed:
             try:
                 self._follow_channel()
             except RedisError as error:
-                logger.warning(
-                    "Revocations: lost Redis (%s); API requests answer 503 until it is back", error
-                )
-                self._stopped.wait(0.2)
+                logger.warning("Revocations: lost Redis (%s); API requests answer 503 until it is back", error)
+            except Exception:
+                # Never a dead thread: its worker would answer 503 until restarted.
+                logger.exception("Revocations: the listener failed; it starts again")
+            self._stopped.wait(0.2)
 
     def _follow_channel(self) -> None:
         client = redis_client()
@@ -101,20 +105,37 @@ class _Feed:
             self._catch_up(client)
             next_catch_up = time.monotonic() + settings.API_REVOCATION_CATCH_UP
             while not self._stopped.is_set():
-                message = pubsub.get_message(timeout=min(0.2, settings.API_REVOCATION_CATCH_UP))
+                message = pubsub.get_message(timeout=min(0.1, settings.API_REVOCATION_CATCH_UP))
                 if message is not None:
-                    until, *login_ids = message["data"].decode().split()
-                    self._revoked.update(dict.fromkeys(login_ids, float(until)))
+                    self._take(message["data"])
                 if time.monotonic() >= next_catch_up:
                     self._catch_up(client)
                     next_catch_up = time.monotonic() + settings.API_REVOCATION_CATCH_UP
         finally:
             pubsub.close()
 
+    def _take(self, data: bytes) -> None:
+        """A message on the channel: "<until> <public id> ..." (revoke.lua)."""
+        try:
+            until, *login_ids = data.decode().split()
+            self._revoked.update(dict.fromkeys(login_ids, float(until)))
+        except ValueError:
+            logger.warning("Revocations: a message that is not one of ours, ignored: %r", data[:200])
+            return
+        self._heard_at = time.monotonic()
+
     def _catch_up(self, client) -> None:
-        """The whole set again: the heartbeat, and what a lost connection missed."""
-        stored = client.zrangebyscore(keys.revoked_logins(), time.time(), "+inf", withscores=True)
-        self._revoked = {login_id.decode(): until for login_id, until in stored}
+        """
+        The whole set again: what a lost connection missed, and the heartbeat.
+        Added to what this worker knows, never in its place: a Redis that
+        came back empty (restarted without its data, failed over to a
+        replica that lagged) must not make revoked tokens good again.
+        """
+        now = time.time()
+        stored = client.zrangebyscore(keys.revoked_logins(), now, "+inf", withscores=True)
+        known = {login_id: until for login_id, until in self._revoked.items() if until > now}
+        known.update((login_id.decode(), until) for login_id, until in stored)
+        self._revoked = known
         self._heard_at = time.monotonic()
         self._first_reading.set()
 

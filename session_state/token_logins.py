@@ -21,7 +21,8 @@ within API_REFRESH_REUSE_GRACE seconds (it lost the answer; two threads
 refreshed at once) gets the same generation n+1 back, never a second one:
 the family never forks. Generation n sent after the grace, or anything
 older, is reuse of a superseded token, most likely stolen: the login ends
-(its refresh token and its access tokens) and the event is logged.
+(its access tokens revoked first, then its refresh token) and the event is
+logged. A refresh for a user no longer active ends the login too.
 
 A refresh token lives API_REFRESH_IDLE_LIFETIME since its login was last
 refreshed, and never past API_REFRESH_ABSOLUTE_LIFETIME since the login:
@@ -37,10 +38,11 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from . import access_tokens, index, keys, revocations
+from . import access_tokens, index, keys
 from .connection import decode, encode, redis_client
 from .fields import (
     CLIENT_AGENT,
@@ -137,14 +139,22 @@ def refresh(refresh_token: str) -> TokenPair:
     if status == RefreshAnswer.GONE:
         raise InvalidRefreshToken("no such login")
     user_id, public_id, login_at = int(answer[1]), answer[2].decode(), float(answer[3])
+    tag = keys.tag_of(login_id)
     if status == RefreshAnswer.REUSED:
-        revocations.revoke(login_ids=[public_id])
+        # Its access tokens are revoked before the login ends, as for every
+        # other ending: should Redis fail in between, it is still listed.
+        index.end_listed(tag=tag, listed={public_id: login_id})
         security_log.warning(
             "Refresh token reuse: user %s, login %s ended (its refresh and access tokens revoked)",
             user_id,
             public_id,
         )
         raise InvalidRefreshToken("reused")
+    if not get_user_model()._default_manager.filter(pk=user_id, is_active=True).exists():
+        # Deactivated (or deleted) without its sessions being ended: a
+        # QuerySet.update() sends no signal. Its login ends now.
+        index.end_listed(tag=tag, listed={public_id: login_id})
+        raise InvalidRefreshToken("the user is no longer active")
     return _pair(user_id=user_id, public_id=public_id, login_at=login_at, login_id=login_id, secret=successor)
 
 

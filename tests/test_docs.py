@@ -1,4 +1,4 @@
-"""The documentation names real tests: docs/security.md stays true to the suite."""
+"""The documentation names real tests: docs/security.md and docs/api.md stay true to the suite."""
 
 import re
 from pathlib import Path
@@ -31,3 +31,14 @@ def test_every_row_of_the_security_page_names_a_test():
     rows = [line for line in (ROOT / "docs" / "security.md").read_text().splitlines() if line.startswith("| 3.")]
 
     assert [row.split("|")[1].strip() for row in rows if "`tests/" not in row] == []
+
+
+def test_every_test_that_the_api_page_names_exists():
+    page = (ROOT / "docs" / "api.md").read_text()
+    named = set(re.findall(r"`(tests/[\w/]+\.py)::(test_\w+)`", page))
+
+    missing = [
+        f"{path}::{name}" for path, name in sorted(named) if f"def {name}(" not in (ROOT / path).read_text()
+    ]
+    assert len(named) >= 20
+    assert missing == []

@@ -2,7 +2,7 @@
 -- current one is consumed and its successor stored, in one step, so two
 -- refreshes at once can never both consume it. Its fields are named as in
 -- session_state/fields.py.
-local login, index = KEYS[1], KEYS[2]
+local login, index = KEYS[1], KEYS[2]  -- the index: to delete the entry of a login past its end
 local presented, successor = ARGV[1], ARGV[2]
 local now, grace = tonumber(ARGV[3]), tonumber(ARGV[4])
 local idle_ms, absolute = tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -39,7 +39,6 @@ if presented == data['_refresh_previous'] and now - data['_rotated_at'] <= grace
 end
 
 -- A superseded token (or a made-up secret with a real login id, which only
--- a holder of one of its tokens can know): the login ends.
-redis.call('DEL', login)
-redis.call('HDEL', index, data['_public_id'])
+-- a holder of one of its tokens can know): the caller ends the login, its
+-- access tokens revoked first (session_state.index.end_listed).
 return answer(REUSED)

@@ -349,7 +349,7 @@ API_REFRESH_REUSE_GRACE = int(os.environ.get("API_REFRESH_REUSE_GRACE", "30"))
 # message lost with a connection. A worker that has not heard from Redis for
 # longer than API_REVOCATION_STALE_AFTER answers the API's requests 503:
 # it can no longer tell a revoked token (fail closed).
-API_REVOCATION_CATCH_UP = float(os.environ.get("API_REVOCATION_CATCH_UP", "1"))
+API_REVOCATION_CATCH_UP = float(os.environ.get("API_REVOCATION_CATCH_UP", "0.5"))
 API_REVOCATION_STALE_AFTER = float(os.environ.get("API_REVOCATION_STALE_AFTER", "3"))
 
 # The client address as nginx saw it: nginx overwrites X-Real-IP with

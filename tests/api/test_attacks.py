@@ -33,8 +33,10 @@ def test_a_token_signed_with_the_secret_key_is_refused(client, tokens, settings)
     assert refused(client, resigned(tokens["access_token"], settings.SECRET_KEY))
 
 
-def test_a_tampered_payload_is_refused(client, tokens, user):
-    assert refused(client, with_claims(tokens["access_token"], sub="1" if user.pk != 1 else "2"))
+def test_a_tampered_payload_naming_another_real_user_is_refused(client, tokens, django_user_model, password):
+    mallory = django_user_model.objects.create_user(username="mallory", password=password)
+
+    assert refused(client, with_claims(tokens["access_token"], sub=str(mallory.pk)))
 
 
 def test_an_unknown_key_id_is_refused(client, tokens, settings):

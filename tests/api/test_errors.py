@@ -57,11 +57,29 @@ def test_redis_down_is_a_json_503(client, user, password, redis_down):
 def test_a_worker_that_has_not_heard_from_redis_answers_503_then_serves_again(
     client, tokens, stalled_redis, settings
 ):
-    settings.API_REVOCATION_STALE_AFTER = 1
+    settings.API_REVOCATION_STALE_AFTER = 2
     assert get(client, "me", token=tokens["access_token"]).status_code == 200
 
-    with stalled_redis(wake_after=4):
-        during = within(3, lambda: get(client, "me", token=tokens["access_token"]).status_code == 503)
+    with stalled_redis(wake_after=5):
+        during = within(4, lambda: get(client, "me", token=tokens["access_token"]).status_code == 503)
 
     assert during is not None
     assert within(5, lambda: get(client, "me", token=tokens["access_token"]).status_code == 200) is not None
+
+
+def test_a_post_to_an_unknown_api_path_is_a_json_404_not_a_csrf_page(user, password):
+    from django.test import Client
+
+    checked = Client(enforce_csrf_checks=True)
+
+    response = checked.post("/api/v1/auth/token/", {"username": "alice"}, content_type="application/json")
+
+    assert (response.status_code, response["Content-Type"].split(";")[0]) == (404, "application/json")
+
+
+def test_a_form_body_in_another_charset_is_a_json_400(client):
+    response = client.post(
+        "/api/v1/auth/token", "username=al%E9", content_type="application/x-www-form-urlencoded; charset=latin-1"
+    )
+
+    assert (response.status_code, response["Content-Type"].split(";")[0]) == (400, "application/json")

@@ -146,13 +146,25 @@ def test_a_refresh_token_lives_the_idle_lifetime_since_its_last_use(login, redis
 
 
 def test_rotation_never_extends_the_absolute_lifetime(user, login, redis_client, settings):
-    settings.API_REFRESH_ABSOLUTE_LIFETIME = 50
+    settings.API_REFRESH_ABSOLUTE_LIFETIME = 3600
+    login_id = login.refresh_token.split(".")[0]
+    stored = json.loads(redis_client.get(keys.session(login_id)))
+    stored["_login_at"] -= 3000  # logged in 50 minutes ago: 10 minutes left
+    redis_client.set(keys.session(login_id), json.dumps(stored), keepttl=True)
+
     renewed = api.refresh_token_login(refresh_token=login.refresh_token)
 
-    assert redis_client.ttl(keys.session(renewed.refresh_token.split(".")[0])) <= 50
-    assert api.check_access_token(token=renewed.access_token).expires_at <= api.check_access_token(
-        token=login.access_token
-    ).issued_at + 51
+    assert 590 <= redis_client.ttl(keys.session(login_id)) <= 600
+    assert api.check_access_token(token=renewed.access_token).expires_at <= stored["_login_at"] + 3600 + 1
+
+
+def test_a_refresh_for_a_user_deactivated_without_a_signal_is_refused_and_ends_the_login(user, login):
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+
+    with pytest.raises(api.InvalidRefreshToken):
+        api.refresh_token_login(refresh_token=login.refresh_token)
+
+    assert api.sessions_of(user=user, current=None) == []
 
 
 def test_a_login_past_its_absolute_lifetime_refreshes_no_more(user, login, settings):

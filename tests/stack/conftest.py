@@ -42,7 +42,7 @@ def account(shopper):
 def api_stack(start_stack):
     """
     The API's stack (tests/stack/test_api*.py): two app servers of two
-    workers each, access tokens that live 3 s and a reuse grace of 1 s, and
+    workers each, access tokens that live 10 s and a reuse grace of 3 s, and
     products of its own, so that what the fuzzer orders takes no stock from
     other tests.
     """
@@ -51,8 +51,8 @@ def api_stack(start_stack):
         workers=2,
         app_servers=2,
         extra_env={
-            "API_ACCESS_TOKEN_LIFETIME": "3",
-            "API_REFRESH_REUSE_GRACE": "1",
+            "API_ACCESS_TOKEN_LIFETIME": "10",
+            "API_REFRESH_REUSE_GRACE": "3",
             "REGISTRATIONS_PER_ADDRESS": "1000",
         },
     )

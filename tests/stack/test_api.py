@@ -8,6 +8,7 @@ import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import jwt
 import pytest
 import redis
 
@@ -30,18 +31,23 @@ def phone_account(api_stack):
 
 
 def refused_everywhere(stack, token: str) -> bool:
-    """Whether four requests at once, landing on several workers, all refuse the token."""
+    """
+    Whether eight requests at once, landing on several workers of both app
+    servers, all refuse the token, while it has not expired: refused as
+    revoked, not as expired.
+    """
+    assert jwt.decode(token, options={"verify_signature": False})["exp"] > time.time() + 1
     phone = Phone(stack)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        statuses = list(pool.map(lambda _n: phone.call("GET", "me", token=token).status_code, range(4)))
-    return statuses == [401] * 4
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _n: phone.call("GET", "me", token=token).status_code, range(8)))
+    return statuses == [401] * 8
 
 
 def answered_everywhere(phone, status: int) -> bool:
-    """Whether four requests at once, landing on several workers, all answer this status."""
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        statuses = list(pool.map(lambda _n: phone.call("GET", "me").status_code, range(4)))
-    return statuses == [status] * 4
+    """Whether eight requests at once, landing on several workers, all answer this status."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _n: phone.call("GET", "me").status_code, range(8)))
+    return statuses == [status] * 8
 
 
 def test_a_whole_mobile_session(api_stack, api_products, phone_account):
@@ -50,7 +56,7 @@ def test_a_whole_mobile_session(api_stack, api_products, phone_account):
     product = phone.call("GET", "products").json()["items"][0]["id"]
     assert phone.call("POST", "cart/items", {"product": product, "quantity": 2}).status_code == 201
 
-    time.sleep(3.2)  # the access token expires
+    time.sleep(10.2)  # the access token expires
     assert phone.call("GET", "cart").status_code == 401
     assert phone.refresh().status_code == 200
     assert phone.call("GET", "cart").json()["units"] == 2
@@ -108,7 +114,7 @@ def test_a_replayed_refresh_token_after_the_grace_ends_the_login_on_every_worker
     stolen = phone.log_in(*phone_account)["refresh_token"]
     phone.refresh()
     assert phone.call("GET", "me").status_code == 200
-    time.sleep(1.2)  # past the grace
+    time.sleep(3.2)  # past the grace
 
     replay = Phone(api_stack).refresh(stolen)
 
@@ -133,7 +139,7 @@ def test_revocations_reach_every_worker_well_within_a_second(api_stack, phone_ac
     print(
         f"revocation latency over {len(latencies)} revocations: p50 {statistics.median(latencies) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
     )
-    assert p99 < 0.5  # the bound is 1 s; half of it leaves margin on a loaded machine
+    assert p99 < 1.0  # the bound
 
 
 def test_an_api_login_is_listed_on_the_sessions_page_and_ends_from_there(api_stack, phone_account):
@@ -161,8 +167,9 @@ def test_while_redis_is_stopped_the_api_answers_json_503_and_then_serves_again_b
     try:
         # Every worker within the documented bound: API_REVOCATION_STALE_AFTER
         # (3 s) after its last reading, which was at most
-        # API_REVOCATION_CATCH_UP (1 s) before Redis stopped.
-        failing = within(4.5, lambda: answered_everywhere(phone, 503))
+        # API_REVOCATION_CATCH_UP (0.5 s) before Redis stopped; and a margin
+        # for a loaded machine.
+        failing = within(6, lambda: answered_everywhere(phone, 503))
         during = phone.call("GET", "me")
     finally:
         stack.send_signal("redis", signal.SIGCONT)
