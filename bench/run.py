@@ -637,8 +637,8 @@ def write_results(all_results: dict) -> None:
         ),
         "",
         (
-            "The revocation feed's own reads (each worker reads the revoked logins once a second) are counted in the "
-            "round trips too: 4 workers, 4 reads a second, spread over all the requests of a run."
+            "The revocation feed's own reads (each worker reads the revoked logins twice a second) are counted in the "
+            "round trips too: 4 workers, 8 reads a second, spread over all the requests of a run."
         ),
         "",
         "![Requests per second by engine and scenario](chart.png)",
