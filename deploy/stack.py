@@ -295,26 +295,22 @@ class Stack:
     def _secret_key(self) -> str:
         # One key for every worker and every restart: sessions, CSRF tokens
         # and password-reset links signed by one worker must verify on all.
-        # Docker passes it in the environment; locally it is made once.
-        if os.environ.get("DJANGO_SECRET_KEY"):
-            return os.environ["DJANGO_SECRET_KEY"]
-        path = self.state_dir / "secret_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch(mode=0o600)
-            path.write_text(secrets.token_urlsafe(50))
-        return path.read_text().strip()
+        return self._made_once("DJANGO_SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(50))
 
     def _api_signing_keys(self) -> str:
         # The API's access tokens are signed with keys of their own, never the
-        # secret key; like it, one for every worker, made once locally.
-        if os.environ.get("API_SIGNING_KEYS"):
-            return os.environ["API_SIGNING_KEYS"]
-        path = self.state_dir / "api_signing_keys"
+        # secret key; like it, one for every worker.
+        return self._made_once("API_SIGNING_KEYS", "api_signing_keys", lambda: f"local-1:{secrets.token_urlsafe(48)}")
+
+    def _made_once(self, variable: str, filename: str, make) -> str:
+        """A secret from the environment (Docker passes it), or made once into the state folder, readable by us alone."""
+        if os.environ.get(variable):
+            return os.environ[variable]
+        path = self.state_dir / filename
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch(mode=0o600)
-            path.write_text(f"local-1:{secrets.token_urlsafe(48)}")
+            path.write_text(make())
         return path.read_text().strip()
 
     def _make_certificate(self) -> None:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from catalog.models import Category, Product
+from session_state import revocations
 
 PASSWORD = "correct-horse-battery"
 
@@ -58,3 +59,11 @@ def kettle(kitchen):
 @pytest.fixture
 def product(kitchen):
     return Product.objects.create(category=kitchen, name="Enamel camp mug", slug="enamel-camp-mug", price="14.50", stock=5)
+
+
+@pytest.fixture
+def fresh_revocations_feed():
+    """This process's revocations feed, started anew for the test on the suite's Redis (it outlives Redis's flush)."""
+    revocations.restart_feed()
+    yield
+    revocations.restart_feed()

@@ -1,14 +1,9 @@
 import pytest
 
-from session_state import revocations
-
 
 @pytest.fixture(autouse=True)
-def fresh_revocations_feed():
-    """This process's revocations feed, started anew on the suite's Redis for each test (it outlives Redis's flush)."""
-    revocations.restart_feed()
-    yield
-    revocations.restart_feed()
+def every_test_with_a_fresh_revocations_feed(fresh_revocations_feed):
+    """Each API test's worker (this process) starts its revocations feed anew (tests/fixtures.py)."""
 
 
 @pytest.fixture

@@ -11,13 +11,7 @@ from tests.waiting import within
 
 from .names import keys
 
-
-@pytest.fixture(autouse=True)
-def fresh_feed():
-    """Each test starts this process's feed anew, on the suite's Redis as the test's settings have it."""
-    revocations.restart_feed()
-    yield
-    revocations.restart_feed()
+pytestmark = pytest.mark.usefixtures("fresh_revocations_feed")
 
 
 def test_a_login_never_revoked_is_not_revoked():

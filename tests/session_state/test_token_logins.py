@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from session_state import api, revocations
+from session_state import api
 from tests.waiting import within
 
 from .names import keys
@@ -16,11 +16,7 @@ from .names import keys
 APP = "HearthApp/2.1 (iPhone; iOS 18.1) okhttp/4.12"
 
 
-@pytest.fixture(autouse=True)
-def fresh_feed():
-    revocations.restart_feed()
-    yield
-    revocations.restart_feed()
+pytestmark = pytest.mark.usefixtures("fresh_revocations_feed")
 
 
 @pytest.fixture
@@ -60,9 +56,10 @@ def test_a_refresh_gives_a_new_pair_and_the_login_stays_one(user, login):
     renewed = api.refresh_token_login(refresh_token=login.refresh_token)
 
     assert renewed.refresh_token != login.refresh_token
-    assert api.check_access_token(token=renewed.access_token).login_id == api.check_access_token(
-        token=login.access_token
-    ).login_id
+    assert (
+        api.check_access_token(token=renewed.access_token).login_id
+        == api.check_access_token(token=login.access_token).login_id
+    )
     assert len(api.sessions_of(user=user, current=None)) == 1
 
 
@@ -114,7 +111,9 @@ def test_reuse_is_logged_as_a_security_event(login, settings, caplog):
     with pytest.raises(api.InvalidRefreshToken):
         api.refresh_token_login(refresh_token=login.refresh_token)
 
-    assert [record.name for record in caplog.records if "reuse" in record.getMessage()] == ["session_state.security"]
+    assert [record.name for record in caplog.records if "reuse" in record.getMessage()] == [
+        "session_state.security"
+    ]
 
 
 @pytest.mark.parametrize(
