@@ -106,7 +106,7 @@ def _in_time(status: int) -> None:
 
 def add(*, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int) -> tuple[int, int]:
     """Add units to a line. Returns (CHANGED or why not, the line's quantity now)."""
-    _stored, status, now = _ADD(
+    _stored, _record, status, now = _ADD(
         client=_redis(), keys=[cart.key], args=[product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()]
     )
     _in_time(status)

@@ -134,15 +134,18 @@ def read_along(session: SessionStore, *, script: LuaScript, its_keys: list[str],
     """
     Run a script that reads the session along with its own work, in one round trip.
 
-    The script's KEYS[1] is the session's key, which it may only read (GET
-    or EXISTS), and its own keys (its_keys) follow; its first answer must be the session as stored (GET), which
-    the store takes as if it had loaded it (SessionStore.adopt: the same
-    checks). The rest of its answer is returned. Only for a session of the
+    The script's KEYS[1] is the session's key and KEYS[2] the key of its
+    user's record (session_state.user_records), which it may only read (GET
+    or EXISTS); its own keys (its_keys) follow. Its first two answers must
+    be the session and the record as stored (GET; the record only when the
+    session exists), which the store takes as if it had loaded them
+    (SessionStore.adopt: the same checks). The rest of its answer is
+    returned. Only for a session of the
     shop's engine with an id and not read yet (reads_along()).
     """
-    answer = script(client=redis_client(), keys=[session.redis_key, *its_keys], args=args)
-    session.adopt(answer[0])
-    return answer[1:]
+    answer = script(client=redis_client(), keys=[session.redis_key, session.user_record_key, *its_keys], args=args)
+    session.adopt(answer[0], answer[1])
+    return answer[2:]
 
 
 def reads_along(session: SessionBase) -> bool:

@@ -11,6 +11,7 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:checkout-token:{tag}         the cart's checkout token
     shop:merged-carts:{tag}           visitors' carts merged into a user's cart at login
     shop:cart-claim:{tag}             the user a visitor's cart is being merged into
+    shop:user:{tag}                   what a request needs of the user (session_state.user_records)
 
 An API login (session_state.token_logins) is a session too, under an id
 marked "t" that is never a cookie: its key is shop:session:{tag}:t..., and
@@ -103,6 +104,10 @@ def session(session_id: str) -> str:
 
 def user_sessions(tag: str) -> str:
     return f"{PREFIX}:user-sessions:{{{tag}}}"
+
+
+def user_record(tag: str) -> str:
+    return f"{PREFIX}:user:{{{tag}}}"
 
 
 def cart(tag: str) -> str:

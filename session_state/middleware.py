@@ -1,12 +1,18 @@
+from functools import partial
+
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.sessions import middleware as session_middleware
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from redis.exceptions import RedisError
 
 from ops.errors import service_unavailable
 
-from . import keys
+from . import keys, user_records
 from .api import is_ours
 
 _ENDED = "Your session expired. Please log in again."
@@ -82,7 +88,12 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
             # A form posted with an ended session: said on the page it leads
             # to. Not to someone who has just logged in again with it.
             redirected = response.status_code in (301, 302, 303, 307, 308)
-            if request.method not in ("GET", "HEAD") and redirected and session.ended and not request.user.is_authenticated:
+            if (
+                request.method not in ("GET", "HEAD")
+                and redirected
+                and session.ended
+                and not request.user.is_authenticated
+            ):
                 messages.info(request, _ENDED)
             # Not after a 5xx: Django does not save the session then either.
             if response.status_code < 500 and session.accessed and not session.is_empty():
@@ -91,3 +102,52 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
             return super().process_response(request, response)
         except RedisError as error:
             return service_unavailable(request, service="redis", error=error)
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """
+    Django's AuthenticationMiddleware (in its place in MIDDLEWARE), whose
+    user of a logged-in session comes from the record read with the session
+    in the same round trip (session_state.user_records) when the record
+    agrees with everything Django checks: no database query for a request
+    whose view needs nothing else of the user. Otherwise Django's own
+    auth.get_user() decides, with its query, and the record is written
+    again for the next request. request.user and request.auser stay lazy,
+    as Django's are.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: get_user(request))
+        request.auser = partial(aget_user, request)
+
+
+def get_user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = _user_from_record(request) or _user_from_django(request)
+    return request._cached_user
+
+
+async def aget_user(request):
+    if not hasattr(request, "_acached_user"):
+        request._acached_user = await sync_to_async(get_user)(request)
+    return request._acached_user
+
+
+def _user_from_record(request):
+    session = request.session
+    if not is_ours(session) or not session.is_logged_in_session:
+        return None
+    if session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    return user_records.user_from(
+        session.user_record, user_id=session.get(SESSION_KEY), user_hash=session.get(HASH_SESSION_KEY)
+    )
+
+
+def _user_from_django(request):
+    user = auth.get_user(request)
+    session = request.session
+    if user.is_authenticated and is_ours(session) and session.is_logged_in_session:
+        user_records.write(tag=session.owner_tag, user=user)
+    return user

@@ -5,12 +5,12 @@ import time
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from ops.clients import client_address
 
-from . import index
+from . import index, user_records
 from .api import is_ours, tag_of_user, take_visitor_tag_before_login
 from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
 from .models import UserTag
@@ -58,6 +58,34 @@ def make_the_session_the_users(sender, request, user, **kwargs):
     index.end_oldest_beyond(tag=tag, limit=settings.MAX_SESSIONS_PER_USER, keep_public_id=session[PUBLIC_ID])
     if not listed:
         session.bind_to_user(tag=tag, public_id=session[PUBLIC_ID])
+    user_records.write(tag=tag, user=user)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.keep_the_user_record")
+def keep_the_user_record(sender, instance, **kwargs):
+    """
+    The user's record (session_state.user_records) as the user now is, once
+    the change is committed, so that the very next request on every worker
+    sees it: a new password's hash, deactivation, a new username, lost
+    staff status. Users who never logged in have no record.
+    """
+    tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
+    if tag is not None:
+        transaction.on_commit(lambda: user_records.write(tag=tag, user=instance))
+
+
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.drop_the_user_record")
+def drop_the_user_record(sender, instance, **kwargs):
+    """A deleted user's record goes with them (their sessions then find no user in the database)."""
+    tag = getattr(instance, "_session_tag", None)
+    if tag is not None:
+        transaction.on_commit(lambda: user_records.remove(tag=tag))
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.remember_the_tag_of_a_deleted_user")
+def remember_the_tag_of_a_deleted_user(sender, instance, **kwargs):
+    # Before the delete cascades to the user's UserTag.
+    instance._session_tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.end_sessions_of_inactive_users")

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 
-from . import index, keys
+from . import index, keys, user_records
 from .connection import decode, encode, redis_client
 from .fields import LOGIN_AT, PUBLIC_ID, SEEN_AT
 from .lua import LuaScript
@@ -82,6 +82,9 @@ class SessionStore(SessionBase):
         # The tag of the visitor whose session this was before cycle_key()
         # gave it a new id (at login): what the visitor owned is found by it.
         self.previous_visitor_tag = None
+        # What a logged-in session's user is, as read with the session
+        # (session_state.user_records); None when there was none to read.
+        self.user_record = None
 
     # --- Ids ---------------------------------------------------------------
 
@@ -112,13 +115,23 @@ class SessionStore(SessionBase):
         """The session's key in Redis, for a script that reads it with its own work (adopt())."""
         return None if self.session_key is None else keys.session(self.session_key)
 
+    @property
+    def user_record_key(self) -> str | None:
+        """The key of the record of the session's user, read with it (a visitor's names none that exists)."""
+        return None if self.session_key is None else keys.user_record(self.owner_tag)
+
     # --- Reading -------------------------------------------------------------
 
     def load(self):
         if self.session_key is None:
             return {}
         # Redis's errors go through (ConnectionError, TimeoutError, ...).
-        return self._accept(redis_client().get(keys.session(self.session_key)))
+        if not self.is_logged_in_session:
+            return self._accept(redis_client().get(keys.session(self.session_key)))
+        # A logged-in session with its user's record, in the same round trip.
+        stored, record = redis_client().mget([self.redis_key, self.user_record_key])
+        self.user_record = user_records.decode(record)
+        return self._accept(stored)
 
     def load_now(self) -> None:
         """Read the session now, if it has not been read yet (and let a Redis error through now)."""
@@ -128,9 +141,10 @@ class SessionStore(SessionBase):
     def loaded(self) -> bool:
         return hasattr(self, "_session_cache")
 
-    def adopt(self, stored: bytes | None) -> None:
+    def adopt(self, stored: bytes | None, record: bytes | None = None) -> None:
         """
-        Take this session as another script read it (its first answer), instead of loading it.
+        Take this session as another script read it (its first answer), and
+        its user's record (its second), instead of loading them.
 
         For a script that reads the session along with its own work (a
         cart's count for a page's header, an add to a cart), so that the
@@ -139,6 +153,7 @@ class SessionStore(SessionBase):
         """
         if self.loaded:
             raise RuntimeError("This session has been read already.")
+        self.user_record = user_records.decode(record) if self.is_logged_in_session else None
         self._session_cache = self._accept(stored)
 
     def _accept(self, stored: bytes | None) -> dict:

@@ -1,7 +1,7 @@
 """What a shopper does with the Django test client, and what the suite reads back from Redis."""
 
 from cart import storage
-from session_state import api
+from session_state import api, keys
 
 
 def add(client, product, quantity=None, **extra):
@@ -26,3 +26,8 @@ def contents_of(user) -> dict[int, int]:
 def visitor_cart_of(client) -> storage.CartRef:
     """The cart of the anonymous visitor whose session the client holds, as the shop finds it."""
     return storage.visitor_cart(api.claimed_owner(client.session).tag)
+
+
+def expire_the_user_record(user) -> None:
+    """What USER_RECORD_TTL does to the record of the user (session_state.user_records): gone, until written again."""
+    api.redis_client().delete(keys.user_record(api.tag_of_user(user)))

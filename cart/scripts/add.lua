@@ -1,33 +1,36 @@
 -- Add units to a cart's line, with the checks that must go with it: the
 -- line's cap, the number of lines, and the add's deadline.
--- KEYS: [the session that names the cart,] the cart. With a session, the
--- add is made only while the session exists (its TTL keeps to both of its
--- timeouts), and the session is the first answer, for the store to adopt.
+-- KEYS: [the session that names the cart, its user's record,] the cart.
+-- With a session, the add is made only while the session exists (its TTL
+-- keeps to both of its timeouts), and the session and the record are the
+-- first two answers, for the store to adopt (session_state.api.read_along).
 -- The deadline is milliseconds since the epoch by the worker's clock;
 -- Redis compares its own, so the clocks must agree (NTP; /healthz checks).
-local session = #KEYS == 2 and KEYS[1] or nil
+local session = #KEYS == 3 and KEYS[1] or nil
+local user = #KEYS == 3 and KEYS[2] or nil
 local cart = KEYS[#KEYS]
 local product, quantity, line_cap, max_lines, ttl, deadline = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 
-local stored = false
+local stored, record = false, false
 if session then
   stored = redis.call('GET', session)
   if not stored then
-    return {false, NO_SESSION, 0}
+    return {false, false, NO_SESSION, 0}
   end
+  record = redis.call('GET', user)
 end
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000 > tonumber(deadline) then
-  return {stored, TOO_LATE, 0}
+  return {stored, record, TOO_LATE, 0}
 end
 local current = tonumber(redis.call('HGET', cart, product) or '0')
 if current == 0 and redis.call('HLEN', cart) >= tonumber(max_lines) then
-  return {stored, TOO_MANY_LINES, current}
+  return {stored, record, TOO_MANY_LINES, current}
 end
 local wanted = current + tonumber(quantity)
 if wanted > tonumber(line_cap) then
-  return {stored, OVER_LINE_CAP, current}
+  return {stored, record, OVER_LINE_CAP, current}
 end
 redis.call('HSET', cart, product, wanted)
 redis.call('EXPIRE', cart, ttl)
-return {stored, CHANGED, wanted}
+return {stored, record, CHANGED, wanted}

@@ -70,7 +70,10 @@ MIDDLEWARE = [
     "cart.middleware.SessionAndCartMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # In Django's AuthenticationMiddleware's place: a logged-in session's
+    # user comes from the record read with the session, without a query
+    # (session_state/user_records.py).
+    "session_state.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that its process_exception sees a view's exception first.
     "ops.middleware.ServiceUnavailableMiddleware",
@@ -213,6 +216,11 @@ SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12
 # timeout) would vanish from the browser unseen, and the shop could not tell
 # the visitor "your session expired" when they come back.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# What a logged-in request needs of its user is kept beside its session in
+# Redis, written whenever the user is saved (session_state/user_records.py).
+# A change made without save() (QuerySet.update, SQL) sends no signal and
+# reaches requests once the record expires: this many seconds at the latest.
+USER_RECORD_TTL = int(os.environ.get("USER_RECORD_TTL", "300"))
 # Logged-in sessions a user may have at once; a login beyond ends the oldest.
 MAX_SESSIONS_PER_USER = int(os.environ.get("MAX_SESSIONS_PER_USER", "10"))
 # Sensitive actions ask for the password again when it was last typed longer ago.

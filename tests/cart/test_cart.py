@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from catalog.models import Product
-from tests.shopping import add, cart_of, contents_of, summary, visitor_cart_of
+from tests.shopping import add, cart_of, contents_of, expire_the_user_record, summary, visitor_cart_of
 
 
 def test_an_anonymous_visitor_can_add_a_product_and_is_sent_to_the_cart(client, mug):
@@ -208,8 +208,10 @@ def test_a_cart_change_answers_503_when_redis_is_down(client, mug, redis_down):
 def test_the_session_of_a_deactivated_user_neither_reads_nor_changes_their_cart(logged_in_client, user, mug):
     add(logged_in_client, mug, 2)
     # As an update() does, which sends no signal: the session is still in
-    # Redis, and only Django's check refuses its user.
+    # Redis, and only Django's check refuses its user, once the user's record
+    # has expired (USER_RECORD_TTL; session_state.user_records).
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    expire_the_user_record(user)
 
     header = logged_in_client.get("/").context["cart_units"]
     add(logged_in_client, mug, 3)

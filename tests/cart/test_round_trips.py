@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import OperationalError
 
-from tests.shopping import add, cart_of, contents_of, summary
+from tests.shopping import add, cart_of, contents_of, expire_the_user_record, summary
 
 
 def test_an_anonymous_page_view_without_a_cookie_costs_no_round_trip(client, mug, round_trips):
@@ -58,7 +58,9 @@ def test_the_header_counts_the_cart_of_whoever_is_logged_in(logged_in_client, us
     assert page.context["cart_units"] == 7
 
 
-def test_an_add_with_a_session_whose_password_changed_elsewhere_is_taken_back(logged_in_client, user, mug):
+def test_an_add_with_a_session_whose_password_changed_elsewhere_is_taken_back(
+    logged_in_client, user, mug, django_capture_on_commit_callbacks
+):
     add(logged_in_client, mug)
     # Not through the shop's password change (which ends the other sessions
     # at once), but as a script or the shell would: only Django's check of
@@ -66,7 +68,8 @@ def test_an_add_with_a_session_whose_password_changed_elsewhere_is_taken_back(lo
     # found the cart from the session has added to it.
     changed = get_user_model().objects.get(pk=user.pk)
     changed.set_password("a-new-password-entirely")
-    changed.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the shell commits at once
+        changed.save()
 
     response = add(logged_in_client, mug, 5)
 
@@ -81,6 +84,7 @@ def test_an_add_whose_session_cannot_be_checked_for_a_database_outage_answers_50
     logged_in_client, user, mug, monkeypatch
 ):
     add(logged_in_client, mug)
+    expire_the_user_record(user)  # without it, the session's user is known without the database
 
     def database_down(backend, user_id):
         raise OperationalError("connection refused")

@@ -89,5 +89,6 @@ def test_a_logged_in_page_view_that_changes_nothing_writes_nothing_to_redis(logg
 
     stats = redis_client.info("commandstats")
     page_view = {name.removeprefix("cmdstat_"): stat["calls"] for name, stat in stats.items() if "config" not in name}
-    # One script, which reads the session and the cart's count for the header.
-    assert page_view == {"evalsha": 1, "get": 1, "hvals": 1}, f"a read-only page view ran {page_view}"
+    # One script, which reads the session, its user's record and the cart's
+    # count for the header.
+    assert page_view == {"evalsha": 1, "get": 2, "hvals": 1}, f"a read-only page view ran {page_view}"

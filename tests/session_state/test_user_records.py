@@ -1,0 +1,173 @@
+"""
+A logged-in request's user comes from the record read with its session
+(session_state.user_records): no database query, and every change to the
+user on the very next request; the database still decides whenever the
+record is missing, unreadable or disagrees.
+"""
+
+import json
+from importlib import import_module
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from session_state import api
+from session_state.middleware import AuthenticationMiddleware
+
+from .names import keys
+
+CURRENT = "/accounts/sessions/current/"
+
+
+@pytest.fixture
+def tag(user):
+    return api.tag_of_user(user)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """with committed(): what the block saves is committed, and what waits for the commit runs."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def warm_client(logged_in_client):
+    """A logged-in client whose user's record is written (at login)."""
+    assert logged_in_client.get(CURRENT).json()["user"] == "alice"
+    return logged_in_client
+
+
+def test_a_logged_in_json_session_read_makes_no_database_query(warm_client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = warm_client.get(CURRENT)
+
+    assert response.json()["user"] == "alice"
+
+
+def test_a_logged_in_add_to_cart_reads_the_user_without_a_query(
+    warm_client, mug, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(1):  # the product only
+        response = warm_client.post(f"/cart/add/{mug.pk}/", {"quantity": 1})
+
+    assert response.status_code == 302
+    assert warm_client.get(CURRENT).json()["cart_units"] == 1
+
+
+def test_a_password_change_saved_elsewhere_logs_the_session_out_on_its_next_request(
+    warm_client, user, committed
+):
+    user.set_password("a-whole-new-password-7")
+    with committed():
+        user.save()
+
+    assert warm_client.get(CURRENT).json()["user"] is None
+
+
+def test_deactivation_logs_the_session_out_on_its_next_request(warm_client, user, committed):
+    user.is_active = False
+    with committed():
+        user.save()
+
+    assert warm_client.get(CURRENT).json()["user"] is None
+
+
+def test_a_new_username_shows_on_the_next_request(warm_client, user, committed):
+    user.username = "alice2"
+    with committed():
+        user.save()
+
+    assert warm_client.get(CURRENT).json()["user"] == "alice2"
+
+
+def test_losing_staff_status_takes_effect_on_the_next_request(logged_in_client, user, committed):
+    user.is_staff = True
+    with committed():
+        user.save()
+    assert logged_in_client.get("/admin/").status_code == 200
+
+    user.is_staff = False
+    with committed():
+        user.save()
+
+    assert logged_in_client.get("/admin/").status_code == 302
+
+
+def test_a_missing_record_falls_back_to_one_query_and_is_written_again(
+    warm_client, tag, redis_client, django_assert_num_queries
+):
+    redis_client.delete(keys.user_record(tag))
+
+    with django_assert_num_queries(1):
+        assert warm_client.get(CURRENT).json()["user"] == "alice"
+    assert redis_client.exists(keys.user_record(tag))
+
+
+@pytest.mark.parametrize("stored", ["not json", "[]", '{"id": 1}'])
+def test_an_unreadable_record_falls_back_to_the_database(warm_client, tag, redis_client, stored):
+    redis_client.set(keys.user_record(tag), stored)
+
+    assert warm_client.get(CURRENT).json()["user"] == "alice"
+
+
+def test_a_record_that_disagrees_with_the_session_is_not_believed(warm_client, tag, redis_client, user):
+    # A record naming another password hash (as a stale one would): Django
+    # decides, and the session's own hash still matches the database.
+    record = json.loads(redis_client.get(keys.user_record(tag)))
+    record["hash"] = "0" * 64
+    redis_client.set(keys.user_record(tag), json.dumps(record))
+
+    assert warm_client.get(CURRENT).json()["user"] == "alice"
+    assert json.loads(redis_client.get(keys.user_record(tag)))["hash"] == user.get_session_auth_hash()
+
+
+def test_a_planted_record_cannot_make_a_session_someone_else(
+    warm_client, tag, redis_client, django_user_model
+):
+    mallory = django_user_model.objects.create_user(
+        username="mallory", password="x-long-password-1", is_staff=True
+    )
+    record = json.loads(redis_client.get(keys.user_record(tag)))
+    record.update(id=mallory.pk, username="mallory", is_staff=True)
+    redis_client.set(keys.user_record(tag), json.dumps(record))
+
+    assert warm_client.get(CURRENT).json()["user"] == "alice"
+
+
+def test_a_deleted_users_session_finds_no_user(warm_client, user, tag, redis_client, committed):
+    with committed():
+        user.delete()
+
+    assert warm_client.get(CURRENT).json()["user"] is None
+    assert not redis_client.exists(keys.user_record(tag))
+
+
+def test_the_user_from_a_record_reads_what_it_lacks_from_the_database(warm_client):
+    response = warm_client.get("/accounts/profile/")
+
+    assert "alice@example.com" in response.content.decode()
+
+
+def test_the_record_holds_no_password_hash(warm_client, tag, redis_client, user):
+    stored = redis_client.get(keys.user_record(tag))
+
+    assert user.password not in stored
+    assert set(json.loads(stored)) == {"id", "username", "is_active", "is_staff", "is_superuser", "hash"}
+
+
+def test_a_change_without_save_reaches_requests_when_the_record_expires(
+    warm_client, tag, redis_client, settings
+):
+    assert 0 < redis_client.ttl(keys.user_record(tag)) <= settings.USER_RECORD_TTL
+
+
+def test_the_async_user_is_the_same_user_without_a_query(warm_client, rf, settings, django_assert_num_queries):
+    request = rf.get("/")
+    cookie = warm_client.cookies[settings.SESSION_COOKIE_NAME].value
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore(cookie)
+    AuthenticationMiddleware(lambda request: None).process_request(request)
+
+    with django_assert_num_queries(0):
+        user = async_to_sync(request.auser)()
+
+    assert (user.username, user.is_authenticated) == ("alice", True)
