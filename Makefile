@@ -72,6 +72,7 @@ test-postgres: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.profiles
 
 demo-memory-sessions: $(STAMP)
 	$(BIN)/python -m bench.demos memory-sessions

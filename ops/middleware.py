@@ -1,3 +1,4 @@
+from django.db import connection
 from django.shortcuts import render
 
 from .errors import service_unavailable, unavailable_service
@@ -13,6 +14,30 @@ class ServedByMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response["X-Served-By"] = current_worker()
+        return response
+
+
+class QueryCountMiddleware:
+    """
+    For the benchmark only (shop.settings.comparison): X-DB-Queries, the
+    database queries the request made, on every response, for wrk to add up
+    (bench/run.py). First in MIDDLEWARE, so that it counts every query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counted(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):  # the shop has one database
+            response = self.get_response(request)
+        response["X-DB-Queries"] = str(count)
         return response
 
 

@@ -103,7 +103,10 @@ TEMPLATES = [
 ]
 
 # SQLite in the stack's state folder unless DATABASE_URL names another
-# database (PostgreSQL in production).
+# database (PostgreSQL in production). A worker keeps its PostgreSQL
+# connection for a minute, checked before each request that uses it
+# (conn_health_checks: a connection the server dropped is replaced, not
+# failed on); a request that needs no query opens none.
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
@@ -117,6 +120,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # beside a writer, IMMEDIATE takes the write lock at BEGIN (so a
     # transaction never fails half-way on upgrading its lock), and the
     # timeout makes a writer wait for the lock instead of failing at once.
+    # No persistent connection: opening SQLite is opening a file (tens of
+    # microseconds, no server, no authentication), and a connection kept
+    # open would go on reading a file that was moved or replaced under it
+    # (a restore, the tests' database outage), where a new one fails as it
+    # should.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

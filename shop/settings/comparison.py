@@ -12,7 +12,11 @@ alone; the shop runs on these without them.
 import os
 
 from .production import *
-from .production import CACHES
+from .production import CACHES, MIDDLEWARE
+
+# Every response says how many database queries it made (X-DB-Queries), for
+# the benchmark to count per request: first, so that it counts them all.
+MIDDLEWARE = ["ops.middleware.QueryCountMiddleware", *MIDDLEWARE]
 
 SESSION_BACKEND = os.environ.get("SESSION_BACKEND", "redis")
 SESSION_ENGINE = {

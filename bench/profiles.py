@@ -1,0 +1,169 @@
+"""
+Where a request's time goes (make bench, after the engines): the hot paths
+profiled in process with cProfile, on a Redis of their own and SQLite, and
+a summary written to bench/results/profiles.md.
+
+In process, without nginx and gunicorn, so that only the shop's own work
+is measured: Django's test client makes each request REQUESTS times. The
+summary gives each path's time per request, then its own time (tottime)
+grouped by where the code lives (the shop's apps, Django, redis-py, ...),
+then the functions that take longest, cumulatively, in the shop's code.
+"""
+
+import cProfile
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from deploy.stack import BASE_DIR, free_port, redis_server_binary
+
+RESULTS = BASE_DIR / "bench" / "results" / "profiles.md"
+REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "2000"))
+SHOP_APPS = ("accounts", "api", "cart", "catalog", "demo", "ops", "orders", "session_state", "shop")
+
+
+def main() -> int:
+    folder = Path(tempfile.mkdtemp(prefix="shop-profiles-"))
+    port = free_port()
+    redis = subprocess.Popen(
+        [
+            redis_server_binary(),
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(0.3)
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="shop.settings.test",
+            DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+            REDIS_URL=f"redis://127.0.0.1:{port}/0",
+        )
+        return _profile()
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+def _profile() -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    for cache in settings.CACHES.values():
+        cache["LOCATION"] = os.environ["REDIS_URL"]
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    from catalog.models import Product
+    from demo.data import DEMO_PASSWORD, DEMO_USERNAME
+
+    product = Product.objects.filter(stock__gt=0).first()
+    visitor = Client(headers={"X-Real-IP": "203.0.113.1"})
+    shopper = Client(headers={"X-Real-IP": "203.0.113.2"})
+    shopper.post("/accounts/login/", {"username": DEMO_USERNAME, "password": DEMO_PASSWORD})
+    paths = {
+        "anonymous page (GET /)": lambda: visitor.get("/"),
+        "logged-in page (GET /)": lambda: shopper.get("/"),
+        "JSON session read, logged in": lambda: shopper.get("/accounts/sessions/current/"),
+        "add to cart, logged in": lambda: shopper.post(f"/cart/add/{product.pk}/", {"quantity": 1}),
+    }
+    sections = []
+    for name, request in paths.items():
+        for _warm_up in range(50):
+            request()
+        if name.startswith("add"):
+            shopper.post("/cart/clear/")
+        profile = cProfile.Profile()
+        started = time.perf_counter()
+        profile.enable()
+        for number in range(REQUESTS):
+            request()
+            if name.startswith("add") and number % 90 == 89:
+                profile.disable()
+                shopper.post("/cart/clear/")  # a line holds at most 99
+                profile.enable()
+        profile.disable()
+        per_request = (time.perf_counter() - started) / REQUESTS * 1000
+        sections.append(_summary(name, pstats.Stats(profile), per_request))
+        print(f"  profiled: {name}, {per_request:.2f} ms a request", flush=True)
+    RESULTS.write_text(
+        "# Where a request's time goes\n\n"
+        f"Written by `make bench` (bench/profiles.py): each path {REQUESTS} times in process with Django's test "
+        "client and cProfile (which slows everything alike), on a Redis of its own and SQLite, with the test "
+        "settings. No nginx, no gunicorn: the shop's own work.\n\n" + "\n".join(sections)
+    )
+    print(f"Written: {RESULTS}", flush=True)
+    return 0
+
+
+def _where(filename: str) -> str:
+    """The package a function's code belongs to: one of the shop's apps, or a library."""
+    if filename == "~":  # built-in functions and methods
+        return "python"
+    path = Path(filename)
+    if "site-packages" in path.parts:
+        return path.parts[path.parts.index("site-packages") + 1].split(".")[0]
+    try:
+        relative = path.resolve().relative_to(BASE_DIR)
+    except ValueError:
+        return "python" if filename.startswith(("<", sys.prefix, sys.base_prefix)) else "other"
+    return relative.parts[0] if relative.parts[0] in SHOP_APPS else "other"
+
+
+def _summary(name: str, stats: pstats.Stats, per_request: float) -> str:
+    by_place = defaultdict(float)
+    total = 0.0
+    ours = []
+    for (filename, line, function), (_calls, _primitive, tottime, cumtime, _callers) in stats.stats.items():
+        place = _where(filename)
+        by_place[place] += tottime
+        total += tottime
+        # Not a middleware's __call__: each wraps the whole rest of the request.
+        if place in SHOP_APPS and not (function == "__call__" and filename.endswith("middleware.py")):
+            ours.append((cumtime, f"{Path(filename).relative_to(BASE_DIR)}:{line} {function}"))
+    lines = [
+        f"## {name}: {per_request:.2f} ms a request (profiled)",
+        "",
+        "| where | share of the time |",
+        "| --- | ---: |",
+    ]
+    lines += [
+        f"| {place} | {seconds / total:.0%} |"
+        for place, seconds in sorted(by_place.items(), key=lambda item: -item[1])
+        if seconds / total >= 0.01
+    ]
+    lines += [
+        "",
+        (
+            "The shop's functions that take longest, cumulatively (their callees included; not the middlewares' "
+            "`__call__`, each of which wraps the rest of the request):"
+        ),
+        "",
+    ]
+    lines += [
+        f"- `{function}`: {cumtime / REQUESTS * 1000:.3f} ms a request"
+        for cumtime, function in sorted(ours, reverse=True)[:8]
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
