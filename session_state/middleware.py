@@ -1,3 +1,4 @@
+import functools
 from functools import partial
 
 from asgiref.sync import sync_to_async
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions import middleware as session_middleware
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
@@ -129,8 +131,11 @@ def get_user(request):
 
 
 async def aget_user(request):
+    # Its own cache, as Django's auser() has: a login() or logout() in the
+    # request changes what it answers next.
     if not hasattr(request, "_acached_user"):
-        request._acached_user = await sync_to_async(get_user)(request)
+        user = await sync_to_async(_user_from_record)(request)
+        request._acached_user = user or await _auser_from_django(request)
     return request._acached_user
 
 
@@ -138,7 +143,7 @@ def _user_from_record(request):
     session = request.session
     if not is_ours(session) or not session.is_logged_in_session:
         return None
-    if session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+    if not _checks_only_what_the_record_knows(session.get(BACKEND_SESSION_KEY)):
         return None
     return user_records.user_from(
         session.user_record, user_id=session.get(SESSION_KEY), user_hash=session.get(HASH_SESSION_KEY)
@@ -147,7 +152,38 @@ def _user_from_record(request):
 
 def _user_from_django(request):
     user = auth.get_user(request)
-    session = request.session
-    if user.is_authenticated and is_ours(session) and session.is_logged_in_session:
-        user_records.write(tag=session.owner_tag, user=user)
+    _keep_the_record(request.session, user)
     return user
+
+
+async def _auser_from_django(request):
+    user = await auth.aget_user(request)
+    await sync_to_async(_keep_the_record)(request.session, user)
+    return user
+
+
+def _keep_the_record(session, user) -> None:
+    # Only where none could be read: a record written since by a committed
+    # change (on another worker) is newer than the user this request read.
+    if (
+        user.is_authenticated
+        and is_ours(session)
+        and session.is_logged_in_session
+        and session.user_record is None
+    ):
+        user_records.write(tag=session.owner_tag, user=user, only_if_missing=True)
+
+
+@functools.cache
+def _checks_only_what_the_record_knows(backend_path) -> bool:
+    """
+    Whether the session's backend finds its user as ModelBackend does (by
+    id, active users only), which is all the record can stand in for.
+    """
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return False
+    backend = type(auth.load_backend(backend_path))
+    return (
+        backend.get_user is ModelBackend.get_user
+        and backend.user_can_authenticate is ModelBackend.user_can_authenticate
+    )

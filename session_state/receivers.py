@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from ops.clients import client_address
@@ -61,34 +61,38 @@ def make_the_session_the_users(sender, request, user, **kwargs):
     user_records.write(tag=tag, user=user)
 
 
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.no_stale_fields_saved")
+def no_stale_fields_saved(sender, instance, update_fields=None, **kwargs):
+    """A user built from its record writes none of the record's fields back unchanged (user_records)."""
+    user_records.refresh_before_save(instance, update_fields=update_fields)
+
+
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.keep_the_user_record")
 def keep_the_user_record(sender, instance, **kwargs):
     """
-    The user's record (session_state.user_records) as the user now is, once
-    the change is committed, so that the very next request on every worker
-    sees it: a new password's hash, deactivation, a new username, lost
-    staff status. Users who never logged in have no record.
+    The user's record (session_state.user_records) as the database has the
+    user once the change is committed, so that the very next request on
+    every worker sees it: a new password's hash, deactivation, a new
+    username, lost staff status. Users who never logged in have no record.
     """
     tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
     if tag is not None:
-        transaction.on_commit(lambda: user_records.write(tag=tag, user=instance))
+        user_id = instance.pk
+        transaction.on_commit(lambda: user_records.rewrite_from_database(tag=tag, user_id=user_id))
 
 
-@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.drop_the_user_record")
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.drop_the_user_record")
 def drop_the_user_record(sender, instance, **kwargs):
-    """A deleted user's record goes with them (their sessions then find no user in the database)."""
-    tag = getattr(instance, "_session_tag", None)
+    """A deleted user's record goes with them, once the delete is committed (their sessions find no user)."""
+    # Read now: the delete cascades to the user's UserTag.
+    tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
     if tag is not None:
         transaction.on_commit(lambda: user_records.remove(tag=tag))
 
 
-@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.remember_the_tag_of_a_deleted_user")
-def remember_the_tag_of_a_deleted_user(sender, instance, **kwargs):
-    # Before the delete cascades to the user's UserTag.
-    instance._session_tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
-
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.end_sessions_of_inactive_users")
+@receiver(
+    post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="session_state.end_sessions_of_inactive_users"
+)
 def end_sessions_of_inactive_users(sender, instance, **kwargs):
     """
     A user saved inactive (the admin's form, the shell, anything that saves

@@ -9,16 +9,21 @@ user on every request):
 
 The hash is Django's get_session_auth_hash(), an HMAC of the password hash
 that every session of the user holds already; never the password hash.
+The record is signed with SECRET_KEY ("sig"): whoever can write to Redis
+cannot make a user staff by writing one.
 
-The database stays the source of truth. A record is written whenever the
-user is saved (post_save, once committed: a password change or reset,
-deactivation, a username or staff change reach the very next request on
-every worker) and at login, and deleted with the user. A request whose
-record is missing, unreadable, or disagrees with its session in any way
-Django checks (the user id, the hash, an active user) is left to Django:
-one query, and the record written again. A change made without save()
-(QuerySet.update(), SQL) sends no signal: it reaches requests when the
-record expires, USER_RECORD_TTL seconds after it was written at the latest.
+The database stays the source of truth. A record is written at login and,
+whenever the user is saved, rewritten from the database once the change is
+committed (post_save: a password change or reset, deactivation, a username
+or staff change reach the very next request on every worker); it is
+deleted with the user. A request whose record is missing, unreadable,
+unsigned, or disagrees with its session in any way Django checks (the user
+id, the hash, an active user) is left to Django: one query, and a missing
+record written (only if still missing: a newer one stays). A user built
+from a record writes none of its fields back unchanged when saved
+(refresh_before_save). A change made without save() (QuerySet.update(),
+SQL) sends no signal: it reaches requests when the record expires,
+USER_RECORD_TTL seconds after it was written at the latest.
 """
 
 import json
@@ -27,7 +32,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
-from django.utils.crypto import constant_time_compare
+from django.utils.crypto import constant_time_compare, salted_hmac
 from redis.exceptions import RedisError
 
 from . import keys
@@ -36,35 +41,66 @@ from .connection import redis_client
 logger = logging.getLogger(__name__)
 
 FIELDS = ("id", "username", "is_active", "is_staff", "is_superuser")
+_SIGNED = (*FIELDS, "hash")
 
 
-def write(*, tag: str, user) -> None:
-    """The user's record as the user is now (a failure to write it only costs a query later)."""
+def write(*, tag: str, user, only_if_missing: bool = False) -> None:
+    """
+    The user's record as the user is now. only_if_missing: for a request
+    that read the user before a change another worker has since committed
+    and written (SET NX: the newer record stays). A failure to write it
+    leaves the record as it was: its signature and its TTL still bound it.
+    """
     record = {field: getattr(user, field) for field in FIELDS}
     record["hash"] = user.get_session_auth_hash()
+    record["sig"] = _signature(record)
     try:
         redis_client().set(
-            keys.user_record(tag), json.dumps(record, separators=(",", ":")), ex=settings.USER_RECORD_TTL
+            keys.user_record(tag),
+            json.dumps(record, separators=(",", ":")),
+            ex=settings.USER_RECORD_TTL,
+            nx=only_if_missing,
         )
     except RedisError as error:
-        logger.warning(
-            "The user record of %s was not written (%s); the database answers meanwhile", user.pk, error
-        )
+        logger.warning("The user record of %s was not written (%s)", user.pk, error)
+
+
+def rewrite_from_database(*, tag: str, user_id) -> None:
+    """
+    The record as the database has the user now, once a change is committed
+    (never from an object in memory, which may have been read before another
+    change); removed if the user is gone.
+    """
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is None:
+        remove(tag=tag)
+    else:
+        write(tag=tag, user=user)
 
 
 def remove(*, tag: str) -> None:
-    redis_client().delete(keys.user_record(tag))
+    try:
+        redis_client().delete(keys.user_record(tag))
+    except RedisError as error:
+        logger.warning("A user record was not removed (%s): its TTL ends it", error)
 
 
 def decode(stored: bytes | None) -> dict | None:
-    """A record as Redis returned it; None for none, or for anything that is not a whole record."""
+    """
+    A record as Redis returned it; None for none, for anything that is not
+    a whole record, and for one this shop did not sign with its SECRET_KEY
+    (whoever can write to Redis cannot make a user staff by writing one; a
+    record of a worker with an older key is not believed either).
+    """
     if stored is None:
         return None
     try:
         record = json.loads(stored)
     except ValueError:
         return None
-    if not isinstance(record, dict) or not all(field in record for field in (*FIELDS, "hash")):
+    if not isinstance(record, dict) or not all(field in record for field in (*_SIGNED, "sig")):
+        return None
+    if not constant_time_compare(str(record["sig"]), _signature(record)):
         return None
     return record
 
@@ -75,7 +111,9 @@ def user_from(record: dict | None, *, user_id, user_hash) -> object | None:
     agrees with everything Django would check: the same user, active, and
     the session's auth hash. None otherwise (Django then decides, with a
     query). The user is a model instance whose other fields (e-mail, the
-    password, ...) are deferred: the database reads them if a view asks.
+    password, ...) are deferred: the database reads them if a view asks;
+    and saving it never writes the record's fields back unless they were
+    changed (refresh_before_save()).
     """
     if record is None or user_hash is None:
         return None
@@ -86,4 +124,30 @@ def user_from(record: dict | None, *, user_id, user_hash) -> object | None:
         return None
     # from_db() takes the loaded fields in the model's order; the rest are deferred.
     loaded = [field.attname for field in model._meta.concrete_fields if field.attname in FIELDS]
-    return model.from_db(DEFAULT_DB_ALIAS, loaded, [record[name] for name in loaded])
+    user = model.from_db(DEFAULT_DB_ALIAS, loaded, [record[name] for name in loaded])
+    user._from_session_record = {name: record[name] for name in loaded}
+    return user
+
+
+def refresh_before_save(user, *, update_fields) -> None:
+    """
+    Before a user built from a record is saved: the record's fields it still
+    holds as they were read are set to what the database has now, so that a
+    save (a password or e-mail change on this request) never writes a stale
+    name or flag back; what the request changed stays.
+    """
+    read = getattr(user, "_from_session_record", None)
+    if read is None:
+        return
+    names = [name for name in read if name != "id" and (update_fields is None or name in update_fields)]
+    unchanged = [name for name in names if getattr(user, name) == read[name]]
+    if unchanged:
+        current = type(user)._default_manager.filter(pk=user.pk).values(*unchanged).first() or {}
+        for name, value in current.items():
+            setattr(user, name, value)
+    del user._from_session_record
+
+
+def _signature(record: dict) -> str:
+    signed = json.dumps([record[field] for field in _SIGNED], separators=(",", ":"))
+    return salted_hmac("session_state.user_records", signed, algorithm="sha256").hexdigest()

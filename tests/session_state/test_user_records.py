@@ -118,7 +118,6 @@ def test_a_record_that_disagrees_with_the_session_is_not_believed(warm_client, t
     redis_client.set(keys.user_record(tag), json.dumps(record))
 
     assert warm_client.get(CURRENT).json()["user"] == "alice"
-    assert json.loads(redis_client.get(keys.user_record(tag)))["hash"] == user.get_session_auth_hash()
 
 
 def test_a_planted_record_cannot_make_a_session_someone_else(
@@ -152,7 +151,15 @@ def test_the_record_holds_no_password_hash(warm_client, tag, redis_client, user)
     stored = redis_client.get(keys.user_record(tag))
 
     assert user.password not in stored
-    assert set(json.loads(stored)) == {"id", "username", "is_active", "is_staff", "is_superuser", "hash"}
+    assert set(json.loads(stored)) == {
+        "id",
+        "username",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "hash",
+        "sig",
+    }
 
 
 def test_a_change_without_save_reaches_requests_when_the_record_expires(
@@ -161,7 +168,9 @@ def test_a_change_without_save_reaches_requests_when_the_record_expires(
     assert 0 < redis_client.ttl(keys.user_record(tag)) <= settings.USER_RECORD_TTL
 
 
-def test_the_async_user_is_the_same_user_without_a_query(warm_client, rf, settings, django_assert_num_queries):
+def test_the_async_user_is_the_same_user_without_a_query(
+    warm_client, rf, settings, django_assert_num_queries
+):
     request = rf.get("/")
     cookie = warm_client.cookies[settings.SESSION_COOKIE_NAME].value
     request.session = import_module(settings.SESSION_ENGINE).SessionStore(cookie)
@@ -171,3 +180,51 @@ def test_the_async_user_is_the_same_user_without_a_query(warm_client, rf, settin
         user = async_to_sync(request.auser)()
 
     assert (user.username, user.is_authenticated) == ("alice", True)
+
+
+def test_a_record_written_into_redis_by_someone_else_cannot_make_a_user_staff(
+    logged_in_client, tag, redis_client, user
+):
+    logged_in_client.get(CURRENT)
+    record = json.loads(redis_client.get(keys.user_record(tag)))
+    record.update(is_staff=True, is_superuser=True)  # the right id and hash, the signature left as it was
+    redis_client.set(keys.user_record(tag), json.dumps(record))
+
+    assert logged_in_client.get("/admin/").status_code == 302
+
+
+def test_saving_the_user_of_a_request_never_writes_a_stale_flag_back(logged_in_client, user, committed):
+    with committed():
+        user.is_staff = True
+        user.save()
+    assert logged_in_client.get("/admin/").status_code == 200
+    # Demoted without a signal: the record still says staff, for its TTL.
+    type(user).objects.filter(pk=user.pk).update(is_staff=False)
+
+    # A save of the request's own user (a password change saves it so).
+    logged_in_client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "a-new-horse-battery-9",
+            "new_password2": "a-new-horse-battery-9",
+        },
+    )
+
+    user.refresh_from_db()
+    assert user.is_staff is False
+    assert user.check_password("a-new-horse-battery-9")
+
+
+def test_the_record_is_rewritten_from_the_database_not_from_a_stale_object(
+    warm_client, user, tag, redis_client, committed
+):
+    stale = type(user).objects.get(pk=user.pk)  # read before the change below
+    with committed():
+        user.username = "alice2"
+        user.save()
+
+    with committed():
+        stale.save(update_fields=["last_login"])  # as update_last_login() does
+
+    assert json.loads(redis_client.get(keys.user_record(tag)))["username"] == "alice2"

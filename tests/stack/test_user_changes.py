@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.stack.shopper import Shopper
+from tests.stack.shopper import Shopper, workers_that_served
 
 pytestmark = pytest.mark.stack
 
@@ -26,9 +26,11 @@ def change_user(stack, username: str, change: str) -> None:
 
 
 def everywhere(shopper, path: str) -> list:
-    """Eight requests at once: they land on several workers."""
+    """Eight requests at once, which land on several workers (or this fails)."""
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(lambda _n: shopper.get(path), range(8)))
+        responses = list(pool.map(lambda _n: shopper.get(path), range(8)))
+    assert len(set(workers_that_served(shopper.stack, responses)) - {None}) >= 2
+    return responses
 
 
 @pytest.fixture
