@@ -24,7 +24,8 @@ class RefreshRequest(Schema):
 
 class RevokeRequest(Schema):
     token: str = Field(max_length=4096, pattern=NO_NUL)
-    # RFC 7009 §2.1: a hint the server does not know is ignored, not refused.
+    # RFC 7009 §2.1 lets a client send it; the shop needs no hint (a refresh
+    # token is never a JWT), so any value is accepted and none is used.
     token_type_hint: str | None = Field(None, max_length=100, pattern=NO_NUL, examples=["refresh_token"])
 
 

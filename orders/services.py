@@ -17,38 +17,9 @@ from .models import Order, OrderLine
 logger = logging.getLogger(__name__)
 
 
-def place_order(
-    *,
-    user,
-    cart: CartRef,
-    checkout_token: str,
-    cart_digest: str,
-    shipping: dict[str, str],
-    idempotency_key: str = "",
-) -> Order:
-    """
-    Turn the cart into an order: one transaction writes the order and its
-    lines at today's prices and takes the stock, or nothing happens.
-
-    The same checkout token always gives the same order, however often it is
-    submitted; a token is the server's, issued for this cart
-    (cart.services.checkout_token), and any other (made up, another user's,
-    one already used) orders nothing. cart_digest is the fingerprint of the
-    cart the checkout page showed: if the cart has changed since (another
-    tab), nothing is ordered. The cart is emptied of what was ordered only
-    after the order is committed.
-    """
-    return _place_order(
-        user=user,
-        cart=cart,
-        checkout_token=checkout_token,
-        cart_digest=cart_digest,
-        shipping=shipping,
-        idempotency_key=idempotency_key,
-    )[0]
-
-
-def place_order_once(*, user, cart: CartRef, idempotency_key: str, shipping: dict[str, str]) -> tuple[Order, bool]:
+def place_order_once(
+    *, user, cart: CartRef, idempotency_key: str, shipping: dict[str, str]
+) -> tuple[Order, bool]:
     """
     The API's checkout: order the whole cart as it is now, once per
     idempotency key (the client makes one per checkout and sends it with
@@ -66,7 +37,7 @@ def place_order_once(*, user, cart: CartRef, idempotency_key: str, shipping: dic
     token = cart_services.checkout_token(cart=cart)
     digest = cart_selectors.contents_digest(cart_selectors.contents(cart=cart))
     try:
-        return _place_order(
+        return place_order(
             user=user,
             cart=cart,
             checkout_token=token,
@@ -83,7 +54,7 @@ def place_order_once(*, user, cart: CartRef, idempotency_key: str, shipping: dic
         return existing, False
 
 
-def _place_order(
+def place_order(
     *,
     user,
     cart: CartRef,
@@ -92,6 +63,19 @@ def _place_order(
     shipping: dict[str, str],
     idempotency_key: str = "",
 ) -> tuple[Order, bool]:
+    """
+    Turn the cart into an order: one transaction writes the order and its
+    lines at today's prices and takes the stock, or nothing happens.
+
+    The same checkout token always gives the same order, however often it is
+    submitted; a token is the server's, issued for this cart
+    (cart.services.checkout_token), and any other (made up, another user's,
+    one already used) orders nothing. cart_digest is the fingerprint of the
+    cart the checkout page showed: if the cart has changed since (another
+    tab), nothing is ordered. The cart is emptied of what was ordered only
+    after the order is committed. Returns the order and whether this call
+    placed it.
+    """
     existing = Order.objects.filter(user=user, checkout_token=checkout_token).first()
     if existing is not None:
         return existing, False
@@ -152,7 +136,8 @@ def finish_interrupted_checkout(*, user, cart: CartRef, checkout_token: str) -> 
     order = Order.objects.filter(user=user, checkout_token=checkout_token).prefetch_related("lines").first()
     if order is not None:
         cart_services.remove_ordered(
-            cart=cart, ordered={line.product_id: line.quantity for line in order.lines.all() if line.product_id}
+            cart=cart,
+            ordered={line.product_id: line.quantity for line in order.lines.all() if line.product_id},
         )
     return order
 
@@ -170,7 +155,9 @@ def _write_order(
     if existing is not None:
         return existing, False
     if len(products) != len(ordered):
-        raise ValidationError("Something in your cart is no longer sold. Please review your cart.", code="gone")
+        raise ValidationError(
+            "Something in your cart is no longer sold. Please review your cart.", code="gone"
+        )
     short = [product for product in products if product.stock < ordered[product.pk]]
     if short:
         raise ValidationError([_sold_out_message(product) for product in short], code="sold_out")

@@ -20,7 +20,7 @@ def checkout(request):
     if not form.is_valid():
         return _checkout_page(request, form, cart_selectors.cart_view(cart=cart), status=400)
     try:
-        order = services.place_order(
+        order, _placed_now = services.place_order(
             user=request.user,
             cart=cart,
             checkout_token=form.cleaned_data["checkout_token"],

@@ -143,7 +143,9 @@ def read_along(session: SessionStore, *, script: LuaScript, its_keys: list[str],
     returned. Only for a session of the
     shop's engine with an id and not read yet (reads_along()).
     """
-    answer = script(client=redis_client(), keys=[session.redis_key, session.user_record_key, *its_keys], args=args)
+    answer = script(
+        client=redis_client(), keys=[session.redis_key, session.user_record_key, *its_keys], args=args
+    )
     session.adopt(answer[0], answer[1])
     return answer[2:]
 
@@ -259,25 +261,17 @@ def end_token_login(*, user, login_id: str) -> bool:
     return end_session(user=user, public_id=login_id)
 
 
-def revoke_token(*, token: str, hint: str | None = None) -> None:
+def revoke_token(*, token: str) -> None:
     """
     RFC 7009: end the login a token belongs to, be it a refresh token or an
-    access token (the hint only says which to try first); anything else,
-    an expired or unknown token, changes nothing.
+    access token; anything else, an expired or unknown token, changes
+    nothing. (RFC 7009's token_type_hint is not needed: the two kinds can
+    never be taken for each other.)
     """
-    attempts = [_login_of_refresh_token, _login_of_access_token]
-    if hint == "access_token":
-        attempts.reverse()
-    for login_of in attempts:
-        found = login_of(token)
-        if found is not None:
-            tag, login_id = found
-            index.end(tag=tag, public_ids=[login_id])
-            return
-
-
-def _login_of_refresh_token(token: str) -> tuple[str, str] | None:
-    return token_logins.login_of_refresh_token(token)
+    found = token_logins.login_of_refresh_token(token) or _login_of_access_token(token)
+    if found is not None:
+        tag, login_id = found
+        index.end(tag=tag, public_ids=[login_id])
 
 
 def _login_of_access_token(token: str) -> tuple[str, str] | None:
@@ -285,5 +279,5 @@ def _login_of_access_token(token: str) -> tuple[str, str] | None:
         verified = access_tokens.verify(token)
     except InvalidAccessToken:
         return None
-    tag = UserTag.objects.filter(user_id=verified.user_id).values_list("tag", flat=True).first()
+    tag = UserTag.existing(verified.user_id)
     return None if tag is None else (tag, verified.login_id)

@@ -113,8 +113,8 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
     in the same round trip (session_state.user_records) when the record
     agrees with everything Django checks: no database query for a request
     whose view needs nothing else of the user. Otherwise Django's own
-    auth.get_user() decides, with its query, and the record is written
-    again for the next request. request.user and request.auser stay lazy,
+    auth.get_user() decides, with its query, and a missing record is
+    written for the next request. request.user and request.auser stay lazy,
     as Django's are.
     """
 
@@ -143,7 +143,8 @@ def _user_from_record(request):
     session = request.session
     if not is_ours(session) or not session.is_logged_in_session:
         return None
-    if not _checks_only_what_the_record_knows(session.get(BACKEND_SESSION_KEY)):
+    backend_path = session.get(BACKEND_SESSION_KEY)
+    if backend_path not in settings.AUTHENTICATION_BACKENDS or not _finds_users_as_model_backend(backend_path):
         return None
     return user_records.user_from(
         session.user_record, user_id=session.get(SESSION_KEY), user_hash=session.get(HASH_SESSION_KEY)
@@ -175,13 +176,11 @@ def _keep_the_record(session, user) -> None:
 
 
 @functools.cache
-def _checks_only_what_the_record_knows(backend_path) -> bool:
+def _finds_users_as_model_backend(backend_path) -> bool:
     """
     Whether the session's backend finds its user as ModelBackend does (by
     id, active users only), which is all the record can stand in for.
     """
-    if backend_path not in settings.AUTHENTICATION_BACKENDS:
-        return False
     backend = type(auth.load_backend(backend_path))
     return (
         backend.get_user is ModelBackend.get_user

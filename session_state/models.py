@@ -19,3 +19,8 @@ class UserTag(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.tag}"
+
+    @classmethod
+    def existing(cls, user_id) -> str | None:
+        """The user's tag, if they have one (those who never logged in have none, and no keys)."""
+        return cls.objects.filter(user_id=user_id).values_list("tag", flat=True).first()

@@ -75,7 +75,7 @@ def keep_the_user_record(sender, instance, **kwargs):
     every worker sees it: a new password's hash, deactivation, a new
     username, lost staff status. Users who never logged in have no record.
     """
-    tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
+    tag = UserTag.existing(instance.pk)
     if tag is not None:
         user_id = instance.pk
         transaction.on_commit(lambda: user_records.rewrite_from_database(tag=tag, user_id=user_id))
@@ -85,7 +85,7 @@ def keep_the_user_record(sender, instance, **kwargs):
 def drop_the_user_record(sender, instance, **kwargs):
     """A deleted user's record goes with them, once the delete is committed (their sessions find no user)."""
     # Read now: the delete cascades to the user's UserTag.
-    tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
+    tag = UserTag.existing(instance.pk)
     if tag is not None:
         transaction.on_commit(lambda: user_records.remove(tag=tag))
 
@@ -103,7 +103,7 @@ def end_sessions_of_inactive_users(sender, instance, **kwargs):
     """
     if instance.is_active:
         return
-    tag = UserTag.objects.filter(user_id=instance.pk).values_list("tag", flat=True).first()
+    tag = UserTag.existing(instance.pk)
     if tag is not None:  # never logged in: no sessions
         # Once the change is committed: a login on another worker until then
         # still finds the user active, and its session must end too.

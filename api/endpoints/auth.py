@@ -58,7 +58,7 @@ def refresh(request, body: RefreshRequest):
 @router.post("/revoke", auth=None, response={200: dict})
 def revoke(request, body: RevokeRequest):
     """RFC 7009: end the login a refresh or access token belongs to. 200 whatever the token was."""
-    sessions.revoke_token(token=body.token, hint=body.token_type_hint)
+    sessions.revoke_token(token=body.token)  # its token_type_hint is not needed (RFC 7009 allows ignoring it)
     return {}
 
 

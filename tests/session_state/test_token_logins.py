@@ -202,17 +202,15 @@ def test_api_logins_count_toward_the_cap_on_sessions(user, login, settings):
     assert within(1.0, lambda: refused(login.access_token)) is not None
 
 
-@pytest.mark.parametrize("hint", [None, "refresh_token", "access_token"])
-def test_revoking_the_refresh_token_ends_the_login(user, login, hint):
-    api.revoke_token(token=login.refresh_token, hint=hint)
+def test_revoking_the_refresh_token_ends_the_login(user, login):
+    api.revoke_token(token=login.refresh_token)
 
     assert api.sessions_of(user=user, current=None) == []
     assert within(1.0, lambda: refused(login.access_token)) is not None
 
 
-@pytest.mark.parametrize("hint", [None, "refresh_token", "access_token"])
-def test_revoking_the_access_token_ends_the_login(user, login, hint):
-    api.revoke_token(token=login.access_token, hint=hint)
+def test_revoking_the_access_token_ends_the_login(user, login):
+    api.revoke_token(token=login.access_token)
 
     assert api.sessions_of(user=user, current=None) == []
 

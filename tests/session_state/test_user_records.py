@@ -162,7 +162,7 @@ def test_the_record_holds_no_password_hash(warm_client, tag, redis_client, user)
     }
 
 
-def test_a_change_without_save_reaches_requests_when_the_record_expires(
+def test_a_record_lives_at_most_user_record_ttl_the_bound_on_a_change_made_without_save(
     warm_client, tag, redis_client, settings
 ):
     assert 0 < redis_client.ttl(keys.user_record(tag)) <= settings.USER_RECORD_TTL
@@ -228,3 +228,9 @@ def test_the_record_is_rewritten_from_the_database_not_from_a_stale_object(
         stale.save(update_fields=["last_login"])  # as update_last_login() does
 
     assert json.loads(redis_client.get(keys.user_record(tag)))["username"] == "alice2"
+
+
+def test_a_session_whose_backend_is_no_longer_allowed_is_refused_as_django_refuses_it(warm_client, settings):
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]  # not the one it logged in with
+
+    assert warm_client.get(CURRENT).json()["user"] is None
