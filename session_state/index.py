@@ -24,8 +24,8 @@ from django.conf import settings
 from ua_parser import parse as parse_user_agent
 
 from . import keys, revocations
-from .connection import decode, redis_client
-from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, SEEN_AT
+from .connection import redis_client
+from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, SEEN_AT, decode
 from .lua import LuaScript
 
 _BIND = LuaScript(__file__, "bind.lua")

@@ -37,8 +37,8 @@ from django.contrib.sessions.backends.base import CreateError, SessionBase, Upda
 from django.contrib.sessions.exceptions import SessionInterrupted
 
 from . import index, keys, user_records
-from .connection import decode, encode, redis_client
-from .fields import LOGIN_AT, PUBLIC_ID, SEEN_AT
+from .connection import redis_client
+from .fields import LOGIN_AT, PUBLIC_ID, SEEN_AT, SESSION_EXPIRY, decode, encode
 from .lua import LuaScript
 
 
@@ -320,7 +320,7 @@ class SessionStore(SessionBase):
         expires it then, and a script that only asks whether it exists
         needs no rule of its own). None or less: it has expired already.
         """
-        custom_expiry = self.get("_session_expiry")  # set_expiry()'s, as SessionBase keeps it
+        custom_expiry = self.get(SESSION_EXPIRY)
         ttl = (self.get_expiry_age() if custom_expiry else settings.SESSION_COOKIE_AGE) * 1000
         login_at = self.get(LOGIN_AT)
         if login_at is not None:

@@ -43,7 +43,7 @@ from django.contrib.auth.models import update_last_login
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from . import access_tokens, index, keys
-from .connection import decode, encode, redis_client
+from .connection import redis_client
 from .fields import (
     CLIENT_AGENT,
     CLIENT_IP,
@@ -55,6 +55,8 @@ from .fields import (
     ROTATED_AT,
     SEEN_AT,
     USER_ID,
+    decode,
+    encode,
 )
 from .lua import LuaScript
 

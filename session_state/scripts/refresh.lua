@@ -1,7 +1,8 @@
 -- A refresh token presented (session_state.token_logins): the login's
 -- current one is consumed and its successor stored, in one step, so two
 -- refreshes at once can never both consume it. Its fields are named as in
--- session_state/fields.py.
+-- session_state/fields.py; a login stored under the former long names
+-- reads the same, and is written back under the short ones.
 local login, index = KEYS[1], KEYS[2]  -- the index: to delete the entry of a login past its end
 local presented, successor = ARGV[1], ARGV[2]
 local now, grace = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -12,29 +13,38 @@ if not stored then
   return {GONE}
 end
 local data = cjson.decode(stored)
-local who = {data['_api_user'], data['_public_id'], tostring(data['_login_at'])}
+local FORMER_NAMES = {
+  _api_user = '_au', _public_id = '_i', _login_at = '_l', _password_at = '_p', _seen_at = '_s',
+  _agent = '_ua', _refresh = '_r', _refresh_previous = '_rp', _rotated_at = '_rt',
+}
+for former, name in pairs(FORMER_NAMES) do
+  if data[former] ~= nil then
+    data[name], data[former] = data[former], nil
+  end
+end
+local who = {data['_au'], data['_i'], tostring(data['_l'])}
 
 local function answer(code)
   return {code, who[1], who[2], who[3]}
 end
 
-if presented == data['_refresh'] then
+if presented == data['_r'] then
   -- Never past the absolute lifetime, however often it is refreshed.
-  local ttl_ms = math.min(idle_ms, math.floor((data['_login_at'] + absolute - now) * 1000))
+  local ttl_ms = math.min(idle_ms, math.floor((data['_l'] + absolute - now) * 1000))
   if ttl_ms <= 0 then
     redis.call('DEL', login)
-    redis.call('HDEL', index, data['_public_id'])
+    redis.call('HDEL', index, data['_i'])
     return {GONE}
   end
-  data['_refresh_previous'] = presented
-  data['_refresh'] = successor
-  data['_rotated_at'] = now
-  data['_seen_at'] = now
+  data['_rp'] = presented
+  data['_r'] = successor
+  data['_rt'] = now
+  data['_s'] = now
   redis.call('SET', login, cjson.encode(data), 'PX', ttl_ms)
   return answer(ROTATED)
 end
 
-if presented == data['_refresh_previous'] and now - data['_rotated_at'] <= grace then
+if presented == data['_rp'] and now - data['_rt'] <= grace then
   return answer(REPEATED)
 end
 

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from catalog.models import Product
+from session_state.fields import SEEN_AT
 from tests.shopping import add, cart_of, contents_of, expire_the_user_record, summary, visitor_cart_of
 
 
@@ -174,7 +175,7 @@ def test_the_header_shows_the_number_of_units_on_every_page(client, mug):
 def test_the_cart_is_not_in_the_session_but_beside_it(client, mug, redis_client):
     add(client, mug, 3)
 
-    assert set(client.session.keys()) == {"_seen_at"}
+    assert set(client.session.keys()) == {SEEN_AT}
     assert redis_client.hgetall(visitor_cart_of(client).key) == {str(mug.pk): "3"}
 
 

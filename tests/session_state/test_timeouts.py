@@ -21,7 +21,7 @@ def redis_key(client):
     return keys.session(client.cookies[SESSION_COOKIE].value)
 
 
-def backdate(client, **fields):
+def backdate(client, fields):
     """Move times kept in the session into the past (seconds ago)."""
     session = client.session
     for field, seconds_ago in fields.items():
@@ -38,7 +38,7 @@ def test_a_page_view_soon_after_the_last_one_writes_nothing(logged_in_client, re
 
 
 def test_use_slides_the_idle_timeout_once_a_minute_has_passed(logged_in_client, redis_client):
-    backdate(logged_in_client, _seen_at=61)
+    backdate(logged_in_client, {SEEN_AT: 61})
     redis_client.expire(redis_key(logged_in_client), 100)  # as if most of the hour had passed
 
     logged_in_client.get("/accounts/profile/")
@@ -58,7 +58,7 @@ def test_a_session_unused_for_the_idle_timeout_is_gone(logged_in_client, redis_c
 
 def test_a_session_ends_at_the_absolute_timeout_however_active(logged_in_client, redis_client):
     key = redis_key(logged_in_client)
-    backdate(logged_in_client, _login_at=settings.SESSION_ABSOLUTE_TIMEOUT + 1, _seen_at=1)
+    backdate(logged_in_client, {LOGIN_AT: settings.SESSION_ABSOLUTE_TIMEOUT + 1, SEEN_AT: 1})
 
     response = logged_in_client.get("/accounts/profile/", follow=True)
 
@@ -68,7 +68,7 @@ def test_a_session_ends_at_the_absolute_timeout_however_active(logged_in_client,
 
 
 def test_the_idle_timeout_never_reaches_past_the_absolute_one(logged_in_client, redis_client):
-    backdate(logged_in_client, _login_at=settings.SESSION_ABSOLUTE_TIMEOUT - 100, _seen_at=61)
+    backdate(logged_in_client, {LOGIN_AT: settings.SESSION_ABSOLUTE_TIMEOUT - 100, SEEN_AT: 61})
 
     logged_in_client.get("/accounts/profile/")
 
@@ -89,7 +89,7 @@ def test_an_expired_anonymous_visit_is_not_told_to_log_in_again(client, mug, red
 def test_an_anonymous_cart_lives_as_long_as_its_sliding_session(client, mug, redis_client):
     add(client, mug, 1)
     cart_key = visitor_cart_of(client).key
-    backdate(client, _seen_at=61)
+    backdate(client, {SEEN_AT: 61})
     redis_client.expire(cart_key, 100)
 
     client.get("/")
@@ -104,14 +104,14 @@ def test_a_logged_in_session_key_is_a_new_one_with_the_logged_in_mark(logged_in_
 
 
 def test_a_session_saved_just_before_its_absolute_timeout_expires_in_redis_at_it(logged_in_client, redis_client):
-    backdate(logged_in_client, _login_at=settings.SESSION_ABSOLUTE_TIMEOUT - 2)
+    backdate(logged_in_client, {LOGIN_AT: settings.SESSION_ABSOLUTE_TIMEOUT - 2})
 
     assert 1000 < redis_client.pttl(redis_key(logged_in_client)) <= 2000
 
 
 def test_an_add_to_cart_after_the_absolute_timeout_leaves_the_users_cart_alone(logged_in_client, user, mug, redis_client):
     # Saved past its absolute timeout, the session is gone from Redis at once.
-    backdate(logged_in_client, _login_at=settings.SESSION_ABSOLUTE_TIMEOUT + 1, _seen_at=1)
+    backdate(logged_in_client, {LOGIN_AT: settings.SESSION_ABSOLUTE_TIMEOUT + 1, SEEN_AT: 1})
     assert not redis_client.exists(redis_key(logged_in_client))
     redis_client.config_resetstat()
 

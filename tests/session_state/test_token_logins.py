@@ -11,7 +11,7 @@ import pytest
 from session_state import api
 from tests.waiting import within
 
-from .names import keys
+from .names import LOGIN_AT, REFRESH, keys
 
 APP = "HearthApp/2.1 (iPhone; iOS 18.1) okhttp/4.12"
 
@@ -49,7 +49,7 @@ def test_redis_keeps_no_refresh_token_only_a_keyed_hash_of_it(login, redis_clien
 
     assert secret not in stored
     assert login.access_token not in stored
-    assert json.loads(stored)["_refresh"]
+    assert json.loads(stored)[REFRESH]
 
 
 def test_a_refresh_gives_a_new_pair_and_the_login_stays_one(user, login):
@@ -148,13 +148,13 @@ def test_rotation_never_extends_the_absolute_lifetime(user, login, redis_client,
     settings.API_REFRESH_ABSOLUTE_LIFETIME = 3600
     login_id = login.refresh_token.split(".")[0]
     stored = json.loads(redis_client.get(keys.session(login_id)))
-    stored["_login_at"] -= 3000  # logged in 50 minutes ago: 10 minutes left
+    stored[LOGIN_AT] -= 3000  # logged in 50 minutes ago: 10 minutes left
     redis_client.set(keys.session(login_id), json.dumps(stored), keepttl=True)
 
     renewed = api.refresh_token_login(refresh_token=login.refresh_token)
 
     assert 590 <= redis_client.ttl(keys.session(login_id)) <= 600
-    assert api.check_access_token(token=renewed.access_token).expires_at <= stored["_login_at"] + 3600 + 1
+    assert api.check_access_token(token=renewed.access_token).expires_at <= stored[LOGIN_AT] + 3600 + 1
 
 
 def test_a_refresh_for_a_user_deactivated_without_a_signal_is_refused_and_ends_the_login(user, login):

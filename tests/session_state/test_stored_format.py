@@ -1,0 +1,109 @@
+"""
+How a session is written in Redis: compact JSON under short names
+(session_state.fields), and a session written under the former long names
+still reads, so that a deploy logs nobody out.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+from session_state import api, fields, keys
+
+SESSION_COOKIE = settings.SESSION_COOKIE_NAME
+SHOP_BACKEND = "accounts.backends.ThrottledModelBackend"
+LONG_NAMES = {short: long for long, short in fields.FORMER_NAMES.items()} | {
+    short: long for long, short in fields.STORED_NAMES.items()
+}
+
+
+def session_key_of(client) -> str:
+    return keys.session(client.cookies[SESSION_COOKIE].value)
+
+
+def as_formerly_stored(stored: dict, *, backend: str, session_hash: str) -> dict:
+    """A session as the shop wrote it before the short names: Django's names, hex hash, dotted backend."""
+    former = {LONG_NAMES.get(name, name): value for name, value in stored.items()}
+    former.update({BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: session_hash})
+    return former
+
+
+def test_a_logged_in_session_is_stored_under_short_names_only(logged_in_client, redis_client):
+    stored = json.loads(redis_client.get(session_key_of(logged_in_client)))
+
+    assert sorted(stored) == ["_b", "_h", "_i", "_ip", "_l", "_p", "_s", "_u", "_ua"]
+
+
+def test_the_stored_backend_is_its_class_name_and_the_hash_is_base64(logged_in_client, redis_client, user):
+    stored = json.loads(redis_client.get(session_key_of(logged_in_client)))
+
+    assert stored["_b"] == "ThrottledModelBackend"
+    assert len(stored["_h"]) == 43
+    assert fields.decode(json.dumps(stored).encode())[HASH_SESSION_KEY] == user.get_session_auth_hash()
+
+
+def test_a_logged_in_session_takes_under_220_bytes_as_stored(logged_in_client, redis_client):
+    assert len(redis_client.get(session_key_of(logged_in_client))) < 220  # 347 under the long names
+
+
+def test_a_session_stored_under_the_former_long_names_is_still_logged_in(logged_in_client, redis_client, user):
+    key = session_key_of(logged_in_client)
+    before = logged_in_client.get("/accounts/sessions/current/").json()
+    stored = json.loads(redis_client.get(key))
+    former = as_formerly_stored(stored, backend=SHOP_BACKEND, session_hash=user.get_session_auth_hash())
+    redis_client.set(key, json.dumps(former), keepttl=True)
+
+    answer = logged_in_client.get("/accounts/sessions/current/").json()
+
+    assert answer["user"] == "alice"
+    assert (answer["public_id"], answer["started"]) == (before["public_id"], before["started"])
+
+
+def test_a_session_stored_under_the_former_names_with_another_hash_is_logged_out(
+    logged_in_client, redis_client
+):
+    key = session_key_of(logged_in_client)
+    stored = json.loads(redis_client.get(key))
+    former = as_formerly_stored(stored, backend=SHOP_BACKEND, session_hash="0" * 64)
+    redis_client.set(key, json.dumps(former), keepttl=True)
+
+    answer = logged_in_client.get("/accounts/sessions/current/").json()
+
+    assert answer["user"] is None
+
+
+def test_a_backend_class_name_two_backends_share_is_stored_as_its_path(settings):
+    settings.AUTHENTICATION_BACKENDS = [SHOP_BACKEND, "somewhere.else.ThrottledModelBackend"]
+
+    stored = json.loads(fields.encode({BACKEND_SESSION_KEY: SHOP_BACKEND}))
+
+    assert stored["_b"] == SHOP_BACKEND
+
+
+def test_a_class_name_no_longer_naming_one_backend_is_not_taken_for_another(settings):
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+    decoded = fields.decode(b'{"_u":"7","_b":"ThrottledModelBackend"}')
+
+    assert decoded == {SESSION_KEY: "7", BACKEND_SESSION_KEY: "ThrottledModelBackend"}
+
+
+def test_what_is_not_djangos_session_hash_is_kept_as_it_is():
+    assert fields.decode(fields.encode({HASH_SESSION_KEY: "not hex"}).encode()) == {HASH_SESSION_KEY: "not hex"}
+
+
+def test_an_apps_own_keys_are_stored_as_they_are():
+    assert json.loads(fields.encode({"b": 1, "colour": "red"})) == {"b": 1, "colour": "red"}
+
+
+def test_an_api_login_stored_under_the_former_names_still_refreshes(user, redis_client):
+    pair = api.start_token_login(user=user, address="127.0.0.1", user_agent="test")
+    key = keys.session(pair.refresh_token.partition(".")[0])
+    former = {LONG_NAMES.get(name, name): value for name, value in json.loads(redis_client.get(key)).items()}
+    redis_client.set(key, json.dumps(former), keepttl=True)
+
+    renewed = api.refresh_token_login(refresh_token=pair.refresh_token)
+
+    assert api.check_access_token(token=renewed.access_token).user_id == str(user.pk)
+    assert "_refresh" not in json.loads(redis_client.get(key))
