@@ -1,3 +1,7 @@
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.db import connection
 from django.shortcuts import render
 
@@ -14,6 +18,43 @@ class ServedByMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response["X-Served-By"] = current_worker()
+        return response
+
+
+class FixedPolicyCSPMiddleware(CSPMiddleware):
+    """
+    django-csp's middleware, with the shop's policy built once per process
+    instead of twice per response (the policy and the report-only one: about
+    30 microseconds, 3% of a logged-in JSON read). The shop's policy is
+    fixed: no nonce, no view with a policy of its own, no report-only policy,
+    no excluded prefix. A response that asks for any of these (a view
+    decorated with csp_update, a template that reads request.csp_nonce), or
+    settings that have them, or Django's debug pages, get the library's own
+    handling: the shortcut changes no header.
+    """
+
+    PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        configured = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        variable = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or configured.get(
+            "EXCLUDE_URL_PREFIXES"
+        )
+        self.fixed_policy = None if variable else build_policy()
+
+    def process_response(self, request, response):
+        if (
+            self.fixed_policy is None
+            or settings.DEBUG
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(getattr(response, name, None) is not None for name in self.PER_RESPONSE)
+        ):
+            return super().process_response(request, response)
+        if HEADER not in response and not getattr(response, "_csp_exempt", False):
+            response[HEADER] = self.fixed_policy
+        # As the library does: a nonce asked for from now on would be in no header.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
 
 

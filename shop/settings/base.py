@@ -52,7 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the shop's fixed policy built once (ops/middleware.py).
+    "ops.middleware.FixedPolicyCSPMiddleware",
     # Early, so that every response carries X-Served-By, 503 pages included.
     "ops.middleware.ServedByMiddleware",
     # The API's answers: JSON, never stored, never a cookie (api/middleware.py).
