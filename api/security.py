@@ -1,6 +1,5 @@
 """Who a request of the API is: the user its Bearer access token names, and nothing else."""
 
-from django.contrib.auth import get_user_model
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
@@ -18,7 +17,7 @@ class AccessToken(HttpBearer):
     """
     `Authorization: Bearer <access token>`, checked without Redis
     (session_state.api.check_access_token), then the user it names, who must
-    still be active. A request without one (a browser's session cookie
+    still be active (from their record in Redis, without a query). A request without one (a browser's session cookie
     alone, for instance) is refused: the API cannot be driven cross-site.
     """
 
@@ -27,7 +26,7 @@ class AccessToken(HttpBearer):
             verified = sessions.check_access_token(token=token)
         except sessions.InvalidAccessToken:
             raise InvalidToken from None
-        user = get_user_model()._default_manager.filter(pk=verified.user_id, is_active=True).first()
+        user = sessions.user_of_access_token(verified)
         if user is None:
             raise InvalidToken
         # The user as the token names them, never the session's: the API

@@ -6,8 +6,9 @@ RFC 9068's shape (header `typ: at+jwt`), RFC 8725's rules: the algorithm
 is the one the key named by `kid` is for, never the one the token says;
 every claim is required; `typ`, `aud` and `iss` are checked (PyJWT does
 not check `typ` by itself). Nothing is in a token that the server does not
-check again: `sub` (the user id), `sid` (the login's public id), `jti`,
-`iat`, `exp`, `iss`, `aud`.
+check again: `sub` (the user's tag: opaque, never the database id, and
+what finds the user's record in Redis without a query), `sid` (the login's
+public id), `jti`, `iat`, `exp`, `iss`, `aud`.
 
 Signed with keys of their own (API_SIGNING_KEYS), never SECRET_KEY. Each
 has an id; the first signs, and every one listed verifies, so a new key
@@ -36,14 +37,14 @@ class InvalidAccessToken(Exception):
 class AccessToken:
     """What a verified access token says."""
 
-    user_id: str
+    subject: str  # `sub`: the user's tag (session_state.keys); a user id in a token issued before tags
     login_id: str  # the login's public id (`sid`), as one's sessions list it
     token_id: str  # `jti`
     issued_at: int
     expires_at: int
 
 
-def issue(*, user_id: str, login_id: str, not_after: int | None = None) -> tuple[str, int]:
+def issue(*, subject: str, login_id: str, not_after: int | None = None) -> tuple[str, int]:
     """A new access token for the user's login, and how many seconds it lives (never past not_after)."""
     kid, secret = _signing_keys()[0]
     now = int(time.time())
@@ -53,7 +54,7 @@ def issue(*, user_id: str, login_id: str, not_after: int | None = None) -> tuple
     claims = {
         "iss": settings.API_TOKEN_ISSUER,
         "aud": settings.API_TOKEN_AUDIENCE,
-        "sub": str(user_id),
+        "sub": subject,
         "sid": login_id,
         "jti": secrets.token_urlsafe(16),
         "iat": now,
@@ -83,7 +84,7 @@ def verify(token: str) -> AccessToken:
     if set(claims) != set(CLAIMS) or not isinstance(claims["sid"], str):
         raise InvalidAccessToken("claims other than an access token's")
     return AccessToken(
-        user_id=claims["sub"],
+        subject=claims["sub"],
         login_id=claims["sid"],
         token_id=claims["jti"],
         issued_at=claims["iat"],

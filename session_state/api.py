@@ -15,9 +15,10 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 
-from . import access_tokens, index, keys, revocations, token_logins
+from . import access_tokens, index, keys, revocations, token_logins, user_records
 from .access_tokens import AccessToken, InvalidAccessToken
 from .connection import redis_client
 from .fields import LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
@@ -58,6 +59,7 @@ __all__ = [
     "start_token_login",
     "tag_of_user",
     "take_visitor_tag_before_login",
+    "user_of_access_token",
 ]
 
 UserSession = index.UserSession
@@ -256,6 +258,28 @@ def check_access_token(*, token: str) -> AccessToken:
     return verified
 
 
+def user_of_access_token(token: AccessToken):
+    """
+    The active user a checked access token names, or None: from their record
+    in Redis (no database query), else from the database (one query, and the
+    missing record written).
+    """
+    model = get_user_model()
+    if not keys.is_tag(token.subject):
+        # A token issued before tokens named the user by tag (`sub` was the
+        # user id): it lives API_ACCESS_TOKEN_LIFETIME at the most.
+        subject = token.subject if token.subject.isdigit() else None
+        return model._default_manager.filter(pk=subject, is_active=True).first() if subject else None
+    user = user_records.read_active_user(tag=token.subject)
+    if user is None:
+        user = model._default_manager.filter(session_tag__tag=token.subject, is_active=True).first()
+        if user is not None:
+            user_records.write(tag=token.subject, user=user, only_if_missing=True)
+    if user is not None:
+        user._session_tag = token.subject  # as tag_of_user() keeps it: no query for it
+    return user
+
+
 def end_token_login(*, user, login_id: str) -> bool:
     """End the API login (its refresh token, and its access tokens on every worker); False if it had ended."""
     return end_session(user=user, public_id=login_id)
@@ -279,5 +303,5 @@ def _login_of_access_token(token: str) -> tuple[str, str] | None:
         verified = access_tokens.verify(token)
     except InvalidAccessToken:
         return None
-    tag = UserTag.existing(verified.user_id)
+    tag = verified.subject if keys.is_tag(verified.subject) else UserTag.existing(verified.subject)
     return None if tag is None else (tag, verified.login_id)

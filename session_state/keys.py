@@ -70,6 +70,11 @@ def new_session_id(*, mark: str, tag: str) -> str:
     return mark + tag + get_random_string(SECRET_LENGTH, VALID_KEY_CHARS)
 
 
+def is_tag(value) -> bool:
+    """Whether value is a tag the shop could have made (checked without Redis)."""
+    return isinstance(value, str) and len(value) == TAG_LENGTH and _KEY_CHARS.issuperset(value)
+
+
 def is_session_id(value) -> bool:
     """Whether value is a session id the shop could have made (checked without Redis)."""
     return (

@@ -42,7 +42,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from . import access_tokens, index, keys
+from . import access_tokens, index, keys, user_records
 from .connection import redis_client
 from .fields import (
     CLIENT_AGENT,
@@ -117,7 +117,8 @@ def log_in(*, user, tag: str, address: str, user_agent: str) -> TokenPair:
     else:
         raise RuntimeError("Unable to create a new API login id.")
     update_last_login(None, user)
-    return _pair(user_id=user.pk, public_id=public_id, login_at=now, login_id=login_id, secret=secret)
+    user_records.write(tag=tag, user=user)  # as a web login does: the next request reads no database
+    return _pair(public_id=public_id, login_at=now, login_id=login_id, secret=secret)
 
 
 def refresh(refresh_token: str) -> TokenPair:
@@ -157,7 +158,7 @@ def refresh(refresh_token: str) -> TokenPair:
         # QuerySet.update() sends no signal. Its login ends now.
         index.end_listed(tag=tag, listed={public_id: login_id})
         raise InvalidRefreshToken("the user is no longer active")
-    return _pair(user_id=user_id, public_id=public_id, login_at=login_at, login_id=login_id, secret=successor)
+    return _pair(public_id=public_id, login_at=login_at, login_id=login_id, secret=successor)
 
 
 def login_of_refresh_token(refresh_token: str) -> tuple[str, str] | None:
@@ -177,10 +178,13 @@ def login_of_refresh_token(refresh_token: str) -> tuple[str, str] | None:
     return keys.tag_of(login_id), data[PUBLIC_ID]
 
 
-def _pair(*, user_id, public_id: str, login_at: float, login_id: str, secret: str) -> TokenPair:
-    # No access token outlives its login's absolute lifetime.
+def _pair(*, public_id: str, login_at: float, login_id: str, secret: str) -> TokenPair:
+    # No access token outlives its login's absolute lifetime. It names the
+    # user by their tag, which the login's id carries.
     ends_at = int(login_at + settings.API_REFRESH_ABSOLUTE_LIFETIME)
-    access_token, expires_in = access_tokens.issue(user_id=user_id, login_id=public_id, not_after=ends_at)
+    access_token, expires_in = access_tokens.issue(
+        subject=keys.tag_of(login_id), login_id=public_id, not_after=ends_at
+    )
     return TokenPair(access_token=access_token, expires_in=expires_in, refresh_token=f"{login_id}.{secret}")
 
 

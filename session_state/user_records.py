@@ -4,7 +4,7 @@ same Redis round trip, so that a request whose view reads nothing from the
 database makes no query (Django's AuthenticationMiddleware would read the
 user on every request):
 
-    shop:user:{tag}   JSON: id, username, is_active, is_staff, is_superuser,
+    shop:user:{tag}   JSON: id, username, email, is_active, is_staff, is_superuser,
                       and "hash", the user's session auth hash
 
 The hash is Django's get_session_auth_hash(), an HMAC of the password hash
@@ -40,7 +40,7 @@ from .connection import redis_client
 
 logger = logging.getLogger(__name__)
 
-FIELDS = ("id", "username", "is_active", "is_staff", "is_superuser")
+FIELDS = ("id", "username", "email", "is_active", "is_staff", "is_superuser")
 _SIGNED = (*FIELDS, "hash")
 
 
@@ -117,12 +117,33 @@ def user_from(record: dict | None, *, user_id, user_hash) -> object | None:
     """
     if record is None or user_hash is None:
         return None
-    model = get_user_model()
     if str(record["id"]) != str(user_id) or record["is_active"] is not True:
         return None
     if not constant_time_compare(str(record["hash"]), str(user_hash)):
         return None
+    return _built_from(record)
+
+
+def read_active_user(*, tag: str) -> object | None:
+    """
+    The user of this tag from their record, if it says they are active: for
+    an API request, whose access token names the user by tag and whose login
+    ends (revoked on every worker) when the password changes. None when the
+    record is missing or unreadable, or Redis cannot say: the caller then
+    asks the database.
+    """
+    try:
+        record = decode(redis_client().get(keys.user_record(tag)))
+    except RedisError:
+        return None
+    if record is None or record["is_active"] is not True:
+        return None
+    return _built_from(record)
+
+
+def _built_from(record: dict):
     # from_db() takes the loaded fields in the model's order; the rest are deferred.
+    model = get_user_model()
     loaded = [field.attname for field in model._meta.concrete_fields if field.attname in FIELDS]
     user = model.from_db(DEFAULT_DB_ALIAS, loaded, [record[name] for name in loaded])
     user._from_session_record = {name: record[name] for name in loaded}

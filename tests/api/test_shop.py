@@ -4,6 +4,7 @@ import pytest
 
 from accounts.models import SavedAddress
 from orders.models import Order
+from session_state import api, keys
 
 from .requests import get, log_in, post
 
@@ -168,21 +169,38 @@ def quiet_feed(settings):
     settings.API_REVOCATION_STALE_AFTER = 120
 
 
-def test_a_read_that_needs_no_cart_costs_no_redis_round_trip(client, quiet_feed, token, round_trips):
+def test_a_read_that_needs_no_cart_costs_one_round_trip_for_its_user_and_no_query(
+    client, quiet_feed, token, round_trips, django_assert_num_queries
+):
     get(client, "me", token=token)  # this worker's revocations feed has started, and read the set
 
-    with round_trips:
+    with round_trips, django_assert_num_queries(0):
         response = get(client, "me", token=token)
 
     assert response.status_code == 200
-    assert round_trips.count == 0
+    assert round_trips.count == 1
 
 
-def test_reading_the_cart_costs_one_redis_round_trip(client, quiet_feed, token, round_trips, mug):
+def test_a_read_whose_user_record_is_missing_reads_the_user_from_the_database_and_writes_the_record(
+    client, quiet_feed, token, user, redis_client, django_assert_num_queries
+):
+    record = keys.user_record(api.tag_of_user(user))
+    redis_client.delete(record)
+
+    with django_assert_num_queries(1):
+        response = get(client, "me", token=token)
+
+    assert response.json()["username"] == user.username
+    assert redis_client.exists(record)
+
+
+def test_reading_the_cart_costs_two_round_trips_its_users_record_and_the_cart_and_one_query_its_products(
+    client, quiet_feed, token, round_trips, mug, django_assert_num_queries
+):
     post(client, "cart/items", {"product": mug.pk, "quantity": 1}, token=token)
 
-    with round_trips:
+    with round_trips, django_assert_num_queries(1):
         response = get(client, "cart", token=token)
 
     assert response.json()["units"] == 1
-    assert round_trips.count == 1
+    assert round_trips.count == 2

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.shopping import expire_the_user_record
 from tests.waiting import within
 
 from .requests import get, log_in, post
@@ -168,10 +169,24 @@ def test_a_password_change_on_the_web_ends_the_api_logins(client, logged_in_clie
     assert within(1.0, lambda: get(client, "me", token=phone["access_token"]).status_code == 401) is not None
 
 
-def test_a_deactivated_users_access_token_is_refused(client, tokens, user):
-    get_user_model().objects.filter(pk=user.pk).update(
-        is_active=False
-    )  # no signal: the token itself must fail
+def test_a_users_access_token_is_refused_once_deactivated_without_a_signal_and_the_record_expired(
+    client, tokens, user
+):
+    # QuerySet.update() sends no signal: nothing ends the login, and the
+    # user's record says active until it expires (USER_RECORD_TTL); then
+    # the database says no.
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    expire_the_user_record(user)
+
+    assert get(client, "me", token=tokens["access_token"]).status_code == 401
+
+
+def test_a_users_access_token_is_refused_at_once_when_deactivated_by_a_save(
+    client, tokens, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user.is_active = False
+        user.save()
 
     assert get(client, "me", token=tokens["access_token"]).status_code == 401
 

@@ -105,5 +105,5 @@ def test_an_api_login_stored_under_the_former_names_still_refreshes(user, redis_
 
     renewed = api.refresh_token_login(refresh_token=pair.refresh_token)
 
-    assert api.check_access_token(token=renewed.access_token).user_id == str(user.pk)
+    assert api.check_access_token(token=renewed.access_token).subject == api.tag_of_user(user)
     assert "_refresh" not in json.loads(redis_client.get(key))

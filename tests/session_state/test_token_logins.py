@@ -36,7 +36,7 @@ def test_a_login_gives_an_access_token_for_the_user_and_this_login(user, login):
     verified = api.check_access_token(token=login.access_token)
 
     [listed] = api.sessions_of(user=user, current=None)
-    assert verified.user_id == str(user.pk)
+    assert verified.subject == api.tag_of_user(user)
     assert verified.login_id == listed.public_id
     assert listed.agent.startswith("App: ")
     assert listed.ip == "203.0.113.10"

@@ -154,6 +154,7 @@ def test_the_record_holds_no_password_hash(warm_client, tag, redis_client, user)
     assert set(json.loads(stored)) == {
         "id",
         "username",
+        "email",
         "is_active",
         "is_staff",
         "is_superuser",

@@ -1,0 +1,68 @@
+"""
+The user of a Bearer request comes from their record in Redis
+(session_state.user_records), named by the access token's `sub`, the
+user's tag: no database query, and every change to the user on the next
+request all the same.
+"""
+
+import json
+
+import jwt
+
+from session_state import access_tokens, api, keys
+
+from .requests import get
+
+
+def test_the_access_token_names_the_user_by_tag_not_by_database_id(tokens, user):
+    claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+
+    assert claims["sub"] == api.tag_of_user(user)
+    assert claims["sub"] != str(user.pk)
+
+
+def test_a_new_username_shows_on_the_next_api_read(client, tokens, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        user.username = "alice.b"
+        user.save()
+
+    answer = get(client, "me", token=tokens["access_token"]).json()
+
+    assert answer["username"] == "alice.b"
+
+
+def test_a_new_e_mail_address_shows_on_the_next_api_read(client, tokens, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        user.email = "alice@elsewhere.example"
+        user.save()
+
+    answer = get(client, "me", token=tokens["access_token"]).json()
+
+    assert answer["email"] == "alice@elsewhere.example"
+
+
+def test_a_forged_record_of_a_user_deactivated_without_a_signal_is_not_believed(
+    client, tokens, user, redis_client
+):
+    type(user).objects.filter(pk=user.pk).update(is_active=False)  # no signal: the record stays
+    record_key = keys.user_record(api.tag_of_user(user))
+    record = json.loads(redis_client.get(record_key))
+    record["username"] = "mallory"  # and the signature no longer matches
+    redis_client.set(record_key, json.dumps(record))
+
+    response = get(client, "me", token=tokens["access_token"])
+
+    assert response.status_code == 401
+
+
+def test_a_token_issued_before_tokens_named_the_user_by_tag_still_reads(client, tokens, user):
+    login_id = access_tokens.verify(tokens["access_token"]).login_id
+    older, _lifetime = access_tokens.issue(subject=str(user.pk), login_id=login_id)
+
+    answer = get(client, "me", token=older).json()
+
+    assert answer["username"] == user.username
+
+
+def test_an_api_login_writes_the_users_record(tokens, user, redis_client):
+    assert redis_client.exists(keys.user_record(api.tag_of_user(user)))
