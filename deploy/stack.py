@@ -468,9 +468,28 @@ class Stack:
         for name in ("shop.conf", "nginx.conf"):
             template = Template((DEPLOY_DIR / "nginx" / f"{name}.template").read_text())
             (self.run_dir / name).write_text(template.safe_substitute(values))
+        sites = self.run_dir / "sites"
+        sites.mkdir(exist_ok=True)
+        for old_site in sites.glob("*.conf"):
+            old_site.unlink()
         conf = self.run_dir / "nginx.conf"
         self._run(binary, "-t", "-q", "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), log="nginx")
         self._spawn("nginx", [binary, "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf)])
+
+    def add_site(self, name: str, template: Path, values: dict[str, str], *, port: int) -> None:
+        """
+        Serve another site from the stack's nginx (its own server block and
+        upstream, beside the shop's), and return once it listens on port:
+        for a like-for-like front, the same nginx with the same TLS. The
+        template has ${...} names; TLS_CERT and TLS_KEY are the shop's.
+        """
+        values = {"TLS_CERT": str(self.tls_cert), "TLS_KEY": str(self.tls_key), **values}
+        (self.run_dir / "sites" / f"{name}.conf").write_text(Template(template.read_text()).safe_substitute(values))
+        binary = nginx_binary()
+        conf = self.run_dir / "nginx.conf"
+        self._run(binary, "-t", "-q", "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), log="nginx")
+        os.kill(self.pid("nginx"), signal.SIGHUP)  # nginx re-reads its configuration, requests under way go on
+        self._wait_for(lambda: not port_is_free(port), f"nginx serving {name}", "nginx", 10)
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
         with open(self.log_dir / f"{name}.log", "a") as log_file:
