@@ -481,9 +481,15 @@ class Stack:
         Serve another site from the stack's nginx (its own server block and
         upstream, beside the shop's), and return once it listens on port:
         for a like-for-like front, the same nginx with the same TLS. The
-        template has ${...} names; TLS_CERT and TLS_KEY are the shop's.
+        template has ${...} names; TLS_CERT and TLS_KEY are the shop's, SITE
+        the name (for the site's own upstream and TLS cache).
         """
-        values = {"TLS_CERT": str(self.tls_cert), "TLS_KEY": str(self.tls_key), **values}
+        values = {
+            "TLS_CERT": str(self.tls_cert),
+            "TLS_KEY": str(self.tls_key),
+            "SITE": name.replace("-", "_"),
+            **values,
+        }
         (self.run_dir / "sites" / f"{name}.conf").write_text(Template(template.read_text()).safe_substitute(values))
         binary = nginx_binary()
         conf = self.run_dir / "nginx.conf"

@@ -41,7 +41,8 @@ class FixedPolicyCSPMiddleware(CSPMiddleware):
         variable = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or configured.get(
             "EXCLUDE_URL_PREFIXES"
         )
-        self.fixed_policy = None if variable else build_policy()
+        # None, the library's way, for a policy that is empty (no header) or not fixed.
+        self.fixed_policy = None if variable else build_policy() or None
 
     def process_response(self, request, response):
         if (

@@ -7,13 +7,14 @@ A session is stored as compact JSON, readable with redis-cli, at a third
 of the bytes Django's names would take (docs/architecture.md has the
 table): every field has a short name, Django's own (_auth_user_id, ...)
 included, translated on the way in and out; the login's backend is stored
-by its class name; the session auth hash in base64url instead of hex; and
+by its class name and a digest of its path; the session auth hash in base64url instead of hex; and
 times in whole seconds. A session written under the long names (before
 this format) still reads: a deploy logs nobody out.
 """
 
 import base64
 import binascii
+import hashlib
 import json
 import logging
 import math
@@ -58,8 +59,14 @@ FORMER_NAMES = {
 }
 
 
+_LONG_NAMES = {short: long for long, short in FORMER_NAMES.items()}
+
+
 def encode(data: dict) -> str:
     """A session's data as stored: compact JSON, never pickle (unpickling what Redis returns runs code)."""
+    if writes_long_names():
+        # As the release before short names wrote it, for a release that bridges a rolling deploy.
+        return json.dumps({_LONG_NAMES.get(name, name): value for name, value in data.items()}, separators=(",", ":"))
     stored = {}
     for name, value in data.items():
         if name == BACKEND_SESSION_KEY:
@@ -70,6 +77,11 @@ def encode(data: dict) -> str:
             value = math.floor(value)
         stored[STORED_NAMES.get(name, name)] = value
     return json.dumps(stored, separators=(",", ":"))
+
+
+def writes_long_names() -> bool:
+    """Whether sessions are written under the former long names (SESSION_STORED_NAMES = "long")."""
+    return settings.SESSION_STORED_NAMES == "long"
 
 
 def decode(stored: bytes | None) -> dict | None:
@@ -94,28 +106,30 @@ def decode(stored: bytes | None) -> dict | None:
 
 
 def _backend_code(path):
-    """A backend of AUTHENTICATION_BACKENDS by its class name, when no other there has that name."""
-    if not isinstance(path, str):
+    """
+    A backend of AUTHENTICATION_BACKENDS by its class name and a digest of
+    its dotted path ("ThrottledModelBackend#1f2e3d"): readable, and never
+    taken for another backend of the same class name elsewhere.
+    """
+    if not isinstance(path, str) or path not in settings.AUTHENTICATION_BACKENDS:
         return path
-    name = path.rpartition(".")[2]
-    return name if _backends_named(name) == [path] else path
+    return f"{path.rpartition('.')[2]}#{_path_digest(path)}"
 
 
 def _backend_path(code):
     """
-    The backend's dotted path again. A class name that no longer names
-    exactly one backend of AUTHENTICATION_BACKENDS stays as it is: Django
-    then refuses the session, as it does for a backend taken out of the
-    settings.
+    The backend's dotted path again. A code that names no backend of
+    AUTHENTICATION_BACKENDS stays as it is: Django then refuses the session,
+    as it does for a backend taken out of the settings.
     """
-    if not isinstance(code, str) or "." in code:
+    if not isinstance(code, str) or "#" not in code:
         return code
-    named = _backends_named(code)
+    named = [path for path in settings.AUTHENTICATION_BACKENDS if _backend_code(path) == code]
     return named[0] if len(named) == 1 else code
 
 
-def _backends_named(name: str) -> list[str]:
-    return [path for path in settings.AUTHENTICATION_BACKENDS if path.rpartition(".")[2] == name]
+def _path_digest(path: str) -> str:
+    return hashlib.sha256(path.encode()).hexdigest()[:6]
 
 
 def _hash_code(value):

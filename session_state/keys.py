@@ -11,7 +11,7 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:checkout-token:{tag}         the cart's checkout token
     shop:merged-carts:{tag}           visitors' carts merged into a user's cart at login
     shop:cart-claim:{tag}             the user a visitor's cart is being merged into
-    shop:user:{tag}                   what a request needs of the user (session_state.user_records)
+    shop:user-record:{tag}            what a request needs of the user (session_state.user_records)
 
 An API login (session_state.token_logins) is a session too, under an id
 marked "t" that is never a cookie: its key is shop:session:{tag}:t..., and
@@ -112,6 +112,13 @@ def user_sessions(tag: str) -> str:
 
 
 def user_record(tag: str) -> str:
+    # Named anew when its format changed (the e-mail address, the tag
+    # signed with it): records of the format before are left to expire.
+    return f"{PREFIX}:user-record:{{{tag}}}"
+
+
+def former_user_record(tag: str) -> str:
+    """Where the release before kept the user's record (another format), deleted when the user changes."""
     return f"{PREFIX}:user:{{{tag}}}"
 
 

@@ -130,7 +130,7 @@ class SessionStore(SessionBase):
             return self._accept(redis_client().get(keys.session(self.session_key)))
         # A logged-in session with its user's record, in the same round trip.
         stored, record = redis_client().mget([self.redis_key, self.user_record_key])
-        self.user_record = user_records.decode(record)
+        self.user_record = user_records.decode(record, tag=self.owner_tag)
         return self._accept(stored)
 
     def load_now(self) -> None:
@@ -153,7 +153,7 @@ class SessionStore(SessionBase):
         """
         if self.loaded:
             raise RuntimeError("This session has been read already.")
-        self.user_record = user_records.decode(record) if self.is_logged_in_session else None
+        self.user_record = user_records.decode(record, tag=self.owner_tag) if self.is_logged_in_session else None
         self._session_cache = self._accept(stored)
 
     def _accept(self, stored: bytes | None) -> dict:

@@ -57,6 +57,7 @@ from .fields import (
     USER_ID,
     decode,
     encode,
+    writes_long_names,
 )
 from .lua import LuaScript
 
@@ -118,7 +119,7 @@ def log_in(*, user, tag: str, address: str, user_agent: str) -> TokenPair:
         raise RuntimeError("Unable to create a new API login id.")
     update_last_login(None, user)
     user_records.write(tag=tag, user=user)  # as a web login does: the next request reads no database
-    return _pair(public_id=public_id, login_at=now, login_id=login_id, secret=secret)
+    return _pair(user_id=user.pk, public_id=public_id, login_at=now, login_id=login_id, secret=secret)
 
 
 def refresh(refresh_token: str) -> TokenPair:
@@ -136,6 +137,7 @@ def refresh(refresh_token: str) -> TokenPair:
             settings.API_REFRESH_REUSE_GRACE,
             settings.API_REFRESH_IDLE_LIFETIME * 1000,
             settings.API_REFRESH_ABSOLUTE_LIFETIME,
+            settings.SESSION_STORED_NAMES,
         ],
     )
     status = answer[0]
@@ -158,7 +160,7 @@ def refresh(refresh_token: str) -> TokenPair:
         # QuerySet.update() sends no signal. Its login ends now.
         index.end_listed(tag=tag, listed={public_id: login_id})
         raise InvalidRefreshToken("the user is no longer active")
-    return _pair(public_id=public_id, login_at=login_at, login_id=login_id, secret=successor)
+    return _pair(user_id=user_id, public_id=public_id, login_at=login_at, login_id=login_id, secret=successor)
 
 
 def login_of_refresh_token(refresh_token: str) -> tuple[str, str] | None:
@@ -178,13 +180,13 @@ def login_of_refresh_token(refresh_token: str) -> tuple[str, str] | None:
     return keys.tag_of(login_id), data[PUBLIC_ID]
 
 
-def _pair(*, public_id: str, login_at: float, login_id: str, secret: str) -> TokenPair:
+def _pair(*, user_id, public_id: str, login_at: float, login_id: str, secret: str) -> TokenPair:
     # No access token outlives its login's absolute lifetime. It names the
-    # user by their tag, which the login's id carries.
+    # user by their tag, which the login's id carries (by their id, as the
+    # release before tags did, in a release that bridges a rolling deploy).
     ends_at = int(login_at + settings.API_REFRESH_ABSOLUTE_LIFETIME)
-    access_token, expires_in = access_tokens.issue(
-        subject=keys.tag_of(login_id), login_id=public_id, not_after=ends_at
-    )
+    subject = str(user_id) if writes_long_names() else keys.tag_of(login_id)
+    access_token, expires_in = access_tokens.issue(subject=subject, login_id=public_id, not_after=ends_at)
     return TokenPair(access_token=access_token, expires_in=expires_in, refresh_token=f"{login_id}.{secret}")
 
 

@@ -4,13 +4,14 @@ same Redis round trip, so that a request whose view reads nothing from the
 database makes no query (Django's AuthenticationMiddleware would read the
 user on every request):
 
-    shop:user:{tag}   JSON: id, username, email, is_active, is_staff, is_superuser,
+    shop:user-record:{tag}   JSON: id, username, email, is_active, is_staff, is_superuser,
                       and "hash", the user's session auth hash
 
 The hash is Django's get_session_auth_hash(), an HMAC of the password hash
 that every session of the user holds already; never the password hash.
-The record is signed with SECRET_KEY ("sig"): whoever can write to Redis
-cannot make a user staff by writing one.
+The record is signed with SECRET_KEY ("sig"), together with the tag it is
+stored under: whoever can write to Redis can neither make a user staff by
+writing a record nor pass one user's record off as another's by copying it.
 
 The database stays the source of truth. A record is written at login and,
 whenever the user is saved, rewritten from the database once the change is
@@ -53,7 +54,7 @@ def write(*, tag: str, user, only_if_missing: bool = False) -> None:
     """
     record = {field: getattr(user, field) for field in FIELDS}
     record["hash"] = user.get_session_auth_hash()
-    record["sig"] = _signature(record)
+    record["sig"] = _signature(record, tag=tag)
     try:
         redis_client().set(
             keys.user_record(tag),
@@ -76,21 +77,35 @@ def rewrite_from_database(*, tag: str, user_id) -> None:
         remove(tag=tag)
     else:
         write(tag=tag, user=user)
+        remove_former(tag=tag)
 
 
 def remove(*, tag: str) -> None:
     try:
-        redis_client().delete(keys.user_record(tag))
+        redis_client().delete(keys.user_record(tag), keys.former_user_record(tag))
     except RedisError as error:
         logger.warning("A user record was not removed (%s): its TTL ends it", error)
 
 
-def decode(stored: bytes | None) -> dict | None:
+def remove_former(*, tag: str) -> None:
+    """
+    The record the release before kept (its own key and format), once the
+    user has changed: while its workers still serve during a rolling deploy,
+    they read the user from the database again instead of a stale record.
+    """
+    try:
+        redis_client().delete(keys.former_user_record(tag))
+    except RedisError as error:
+        logger.warning("A former user record was not removed (%s): its TTL ends it", error)
+
+
+def decode(stored: bytes | None, *, tag: str) -> dict | None:
     """
     A record as Redis returned it; None for none, for anything that is not
     a whole record, and for one this shop did not sign with its SECRET_KEY
-    (whoever can write to Redis cannot make a user staff by writing one; a
-    record of a worker with an older key is not believed either).
+    for this tag (whoever can write to Redis cannot make a user staff by
+    writing one, nor copy another user's here; a record of a worker with an
+    older key is not believed either).
     """
     if stored is None:
         return None
@@ -100,7 +115,7 @@ def decode(stored: bytes | None) -> dict | None:
         return None
     if not isinstance(record, dict) or not all(field in record for field in (*_SIGNED, "sig")):
         return None
-    if not constant_time_compare(str(record["sig"]), _signature(record)):
+    if not constant_time_compare(str(record["sig"]), _signature(record, tag=tag)):
         return None
     return record
 
@@ -133,7 +148,7 @@ def read_active_user(*, tag: str) -> object | None:
     asks the database.
     """
     try:
-        record = decode(redis_client().get(keys.user_record(tag)))
+        record = decode(redis_client().get(keys.user_record(tag)), tag=tag)
     except RedisError:
         return None
     if record is None or record["is_active"] is not True:
@@ -169,6 +184,6 @@ def refresh_before_save(user, *, update_fields) -> None:
     del user._from_session_record
 
 
-def _signature(record: dict) -> str:
-    signed = json.dumps([record[field] for field in _SIGNED], separators=(",", ":"))
+def _signature(record: dict, *, tag: str) -> str:
+    signed = json.dumps([tag, *(record[field] for field in _SIGNED)], separators=(",", ":"))
     return salted_hmac("session_state.user_records", signed, algorithm="sha256").hexdigest()

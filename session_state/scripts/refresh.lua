@@ -7,6 +7,7 @@ local login, index = KEYS[1], KEYS[2]  -- the index: to delete the entry of a lo
 local presented, successor = ARGV[1], ARGV[2]
 local now, grace = tonumber(ARGV[3]), tonumber(ARGV[4])
 local idle_ms, absolute = tonumber(ARGV[5]), tonumber(ARGV[6])
+local write_long_names = ARGV[7] == 'long'  -- SESSION_STORED_NAMES: a release bridging a rolling deploy
 
 local stored = redis.call('GET', login)
 if not stored then
@@ -39,7 +40,14 @@ if presented == data['_r'] then
   data['_rp'] = presented
   data['_r'] = successor
   data['_rt'] = now
-  data['_s'] = now
+  data['_s'] = math.floor(now)  -- in whole seconds, as Python writes it; _rt keeps its fraction for the grace
+  if write_long_names then
+    for former, name in pairs(FORMER_NAMES) do
+      if data[name] ~= nil then
+        data[former], data[name] = data[name], nil
+      end
+    end
+  end
   redis.call('SET', login, cjson.encode(data), 'PX', ttl_ms)
   return answer(ROTATED)
 end

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
@@ -225,6 +226,15 @@ SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12
 # timeout) would vanish from the browser unseen, and the shop could not tell
 # the visitor "your session expired" when they come back.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# How sessions are written in Redis (session_state/fields.py): "short" names,
+# or "long" ones (Django's own, and the shop's former names; access tokens
+# naming the user by id) for the one release that bridges a rolling deploy
+# from a release before short names: it reads both and writes only what
+# the release before can read. Roll it out with "long", then again with
+# "short" (docs/architecture.md, "Serialization").
+SESSION_STORED_NAMES = os.environ.get("SESSION_STORED_NAMES", "short")
+if SESSION_STORED_NAMES not in ("short", "long"):
+    raise ImproperlyConfigured('SESSION_STORED_NAMES is "short" or "long".')
 # What a logged-in request needs of its user is kept beside its session in
 # Redis, written whenever the user is saved (session_state/user_records.py).
 # A change made without save() (QuerySet.update, SQL) sends no signal and

@@ -66,3 +66,16 @@ def test_a_token_issued_before_tokens_named_the_user_by_tag_still_reads(client, 
 
 def test_an_api_login_writes_the_users_record(tokens, user, redis_client):
     assert redis_client.exists(keys.user_record(api.tag_of_user(user)))
+
+
+def test_another_users_record_copied_under_ones_own_tag_is_not_believed(
+    client, tokens, user, redis_client, django_user_model
+):
+    staff = django_user_model.objects.create_user(username="sam", password="x-long-password-1", is_staff=True)
+    staff_record = keys.user_record(api.tag_of_user(staff))
+    api.start_token_login(user=staff, address="127.0.0.1", user_agent="test")  # writes sam's signed record
+    redis_client.set(keys.user_record(api.tag_of_user(user)), redis_client.get(staff_record))
+
+    answer = get(client, "me", token=tokens["access_token"]).json()
+
+    assert answer["username"] == "alice"

@@ -38,7 +38,7 @@ def test_a_logged_in_session_is_stored_under_short_names_only(logged_in_client, 
 def test_the_stored_backend_is_its_class_name_and_the_hash_is_base64(logged_in_client, redis_client, user):
     stored = json.loads(redis_client.get(session_key_of(logged_in_client)))
 
-    assert stored["_b"] == "ThrottledModelBackend"
+    assert stored["_b"].startswith("ThrottledModelBackend#")
     assert len(stored["_h"]) == 43
     assert fields.decode(json.dumps(stored).encode())[HASH_SESSION_KEY] == user.get_session_auth_hash()
 
@@ -73,20 +73,33 @@ def test_a_session_stored_under_the_former_names_with_another_hash_is_logged_out
     assert answer["user"] is None
 
 
-def test_a_backend_class_name_two_backends_share_is_stored_as_its_path(settings):
+def test_two_backends_of_one_class_name_are_stored_apart(settings):
     settings.AUTHENTICATION_BACKENDS = [SHOP_BACKEND, "somewhere.else.ThrottledModelBackend"]
 
-    stored = json.loads(fields.encode({BACKEND_SESSION_KEY: SHOP_BACKEND}))
+    stored = [json.loads(fields.encode({BACKEND_SESSION_KEY: path}))["_b"] for path in settings.AUTHENTICATION_BACKENDS]
 
-    assert stored["_b"] == SHOP_BACKEND
+    assert stored[0] != stored[1]
+    assert [fields.decode(json.dumps({"_b": code}).encode())[BACKEND_SESSION_KEY] for code in stored] == (
+        settings.AUTHENTICATION_BACKENDS
+    )
 
 
-def test_a_class_name_no_longer_naming_one_backend_is_not_taken_for_another(settings):
+def test_a_backend_replaced_by_another_of_the_same_class_name_is_not_taken_for_it(settings):
+    stored = fields.encode({SESSION_KEY: "7", BACKEND_SESSION_KEY: SHOP_BACKEND})
+    settings.AUTHENTICATION_BACKENDS = ["somewhere.else.ThrottledModelBackend"]
+
+    decoded = fields.decode(stored.encode())
+
+    assert decoded[BACKEND_SESSION_KEY] not in settings.AUTHENTICATION_BACKENDS
+
+
+def test_a_backend_taken_out_of_the_settings_is_not_taken_for_another(settings):
+    stored = fields.encode({SESSION_KEY: "7", BACKEND_SESSION_KEY: SHOP_BACKEND})
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
-    decoded = fields.decode(b'{"_u":"7","_b":"ThrottledModelBackend"}')
+    decoded = fields.decode(stored.encode())
 
-    assert decoded == {SESSION_KEY: "7", BACKEND_SESSION_KEY: "ThrottledModelBackend"}
+    assert decoded[BACKEND_SESSION_KEY] not in settings.AUTHENTICATION_BACKENDS
 
 
 def test_what_is_not_djangos_session_hash_is_kept_as_it_is():
@@ -107,3 +120,44 @@ def test_an_api_login_stored_under_the_former_names_still_refreshes(user, redis_
 
     assert api.check_access_token(token=renewed.access_token).subject == api.tag_of_user(user)
     assert "_refresh" not in json.loads(redis_client.get(key))
+
+
+# A release that bridges a rolling deploy from the release before short
+# names (SESSION_STORED_NAMES = "long") writes what that release reads.
+
+
+def test_a_bridging_release_writes_sessions_under_the_long_names(settings, client, user, password, redis_client):
+    settings.SESSION_STORED_NAMES = "long"
+    client.post("/accounts/login/", {"username": "alice", "password": password})
+
+    stored = json.loads(redis_client.get(session_key_of(client)))
+
+    assert {SESSION_KEY, BACKEND_SESSION_KEY, "_login_at", "_public_id"} <= set(stored)
+    assert (stored[BACKEND_SESSION_KEY], stored[HASH_SESSION_KEY]) == (SHOP_BACKEND, user.get_session_auth_hash())
+
+
+def test_a_bridging_release_keeps_api_logins_under_the_long_names_and_names_the_user_by_id(
+    settings, user, redis_client
+):
+    settings.SESSION_STORED_NAMES = "long"
+    pair = api.start_token_login(user=user, address="127.0.0.1", user_agent="test")
+    key = keys.session(pair.refresh_token.partition(".")[0])
+
+    renewed = api.refresh_token_login(refresh_token=pair.refresh_token)
+    again = api.refresh_token_login(refresh_token=renewed.refresh_token)
+
+    assert "_refresh" in json.loads(redis_client.get(key))
+    assert api.check_access_token(token=again.access_token).subject == str(user.pk)
+
+
+def test_a_change_to_a_user_removes_the_record_the_release_before_kept(
+    user, redis_client, django_capture_on_commit_callbacks
+):
+    former = keys.former_user_record(api.tag_of_user(user))
+    redis_client.set(former, '{"id": 1}', ex=300)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user.username = "alice.b"
+        user.save()
+
+    assert not redis_client.exists(former)

@@ -14,6 +14,8 @@ import requests
 from bench.run import NODE_SITE
 from deploy.stack import free_port
 
+pytestmark = pytest.mark.stack
+
 
 @pytest.fixture
 def plain_server(tmp_path):
