@@ -503,10 +503,18 @@ def node_peer(ours: EngineStack) -> dict | None:
             "express-peer", NODE_SITE, {"NODE_PORT": str(port), "FRONT_PORT": str(front_port)}, port=front_port
         )
         urls = {"front": f"https://127.0.0.1:{front_port}", "plain": plain}
-        cookie = f"connect.sid={login.cookies['connect.sid']}"
+
+        def fresh_login() -> str:
+            return f"connect.sid={requests.post(plain + '/login', timeout=5).cookies['connect.sid']}"
+
+        # The read has a session of its own, with an empty cart, as the
+        # shop's logged-in read has; each add run starts a new session,
+        # since the cart inside an Express session grows with every add and
+        # would slow every run after it.
+        read_cookie = f"connect.sid={login.cookies['connect.sid']}"
         scenarios = {
-            "session read (JSON)": {"path": "/session", "cookie": cookie},
-            "add to cart": {"path": "/cart/add", "cookie": cookie, "script": NODE_ADD_SCRIPT},
+            "session read (JSON)": lambda: {"path": "/session", "cookie": read_cookie},
+            "add to cart": lambda: {"path": "/cart/add", "cookie": fresh_login(), "script": NODE_ADD_SCRIPT},
         }
         client = redis.Redis.from_url(ours.stack.redis_url)
         turns = [("ours", "session read (JSON)")] + [(front, name) for front in urls for name in scenarios]
@@ -517,7 +525,7 @@ def node_peer(ours: EngineStack) -> dict | None:
                     runs[front, name].append(ours.run(name))
                 else:
                     label = f"Express {front}, {name}"
-                    runs[front, name].append(run_scenario(label, urls[front], client, scenarios[name]))
+                    runs[front, name].append(run_scenario(label, urls[front], client, scenarios[name]()))
         results = {front: {} for front in ("ours", *urls)}
         for (front, name), front_runs in runs.items():
             results[front][name] = median_run(front_runs)
