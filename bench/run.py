@@ -744,8 +744,9 @@ def write_results(all_results: dict) -> None:
         (
             "A session is two keys (the session, and its user's index of sessions), and Redis spends its floor on each "
             "key before any data (a dictionary entry in the keyspace and one in the expiry table, the key's name, "
-            "the value's header): two floors alone are most of 350 bytes. The target needs one key per user, the "
-            "sessions inside it (docs/architecture.md, \"Memory per session\")."
+            "the value's header): two floors alone are most of 350 bytes. Even one key per user, the sessions "
+            "inside it, stays above 350 bytes unless a session keeps less than the sessions page shows "
+            "(docs/architecture.md, \"Memory per session\")."
         ),
         "",
         *fair_comparison(node),
