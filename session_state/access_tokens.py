@@ -7,7 +7,9 @@ is the one the key named by `kid` is for, never the one the token says;
 every claim is required; `typ`, `aud` and `iss` are checked (PyJWT does
 not check `typ` by itself). Nothing is in a token that the server does not
 check again: `sub` (the user's tag: opaque, never the database id, and
-what finds the user's record in Redis without a query), `sid` (the login's
+what finds the user's record in Redis without a query; the user id, as
+the release before tags had it, in a release that bridges a rolling
+deploy, SESSION_STORED_NAMES = "long"), `sid` (the login's
 public id), `jti`, `iat`, `exp`, `iss`, `aud`.
 
 Signed with keys of their own (API_SIGNING_KEYS), never SECRET_KEY. Each

@@ -113,7 +113,8 @@ def user_sessions(tag: str) -> str:
 
 def user_record(tag: str) -> str:
     # Named anew when its format changed (the e-mail address, the tag
-    # signed with it): records of the format before are left to expire.
+    # signed with it): a record of the format before is deleted when its
+    # user changes (former_user_record), or expires.
     return f"{PREFIX}:user-record:{{{tag}}}"
 
 

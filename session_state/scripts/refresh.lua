@@ -2,7 +2,8 @@
 -- current one is consumed and its successor stored, in one step, so two
 -- refreshes at once can never both consume it. Its fields are named as in
 -- session_state/fields.py; a login stored under the former long names
--- reads the same, and is written back under the short ones.
+-- reads the same, and is written back under the short ones (under the long
+-- ones in a release that bridges a rolling deploy: ARGV[7], SESSION_STORED_NAMES).
 local login, index = KEYS[1], KEYS[2]  -- the index: to delete the entry of a login past its end
 local presented, successor = ARGV[1], ARGV[2]
 local now, grace = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -40,7 +41,9 @@ if presented == data['_r'] then
   data['_rp'] = presented
   data['_r'] = successor
   data['_rt'] = now
-  data['_s'] = math.floor(now)  -- in whole seconds, as Python writes it; _rt keeps its fraction for the grace
+  -- Last seen in whole seconds, as Python writes it (a float under the long names,
+  -- as the release before wrote it); _rt keeps its fraction: the grace counts from it.
+  data['_s'] = write_long_names and now or math.floor(now)
   if write_long_names then
     for former, name in pairs(FORMER_NAMES) do
       if data[name] ~= nil then

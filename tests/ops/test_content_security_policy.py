@@ -73,3 +73,9 @@ def test_settings_with_a_report_only_policy_get_the_librarys_handling(settings):
     middleware.process_request(request)
 
     assert "Content-Security-Policy-Report-Only" in middleware.process_response(request, plain_view(request))
+
+
+def test_settings_with_no_policy_give_no_header(settings):
+    settings.CONTENT_SECURITY_POLICY = None
+
+    assert header_from(FixedPolicyCSPMiddleware, plain_view) is None

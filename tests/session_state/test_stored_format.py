@@ -4,6 +4,7 @@ How a session is written in Redis: compact JSON under short names
 still reads, so that a deploy logs nobody out.
 """
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from session_state import api, fields, keys
 
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
 SHOP_BACKEND = "accounts.backends.ThrottledModelBackend"
+SHORT_NAMES = set(fields.FORMER_NAMES.values()) | set(fields.STORED_NAMES.values())
 LONG_NAMES = {short: long for long, short in fields.FORMER_NAMES.items()} | {
     short: long for long, short in fields.STORED_NAMES.items()
 }
@@ -38,7 +40,7 @@ def test_a_logged_in_session_is_stored_under_short_names_only(logged_in_client, 
 def test_the_stored_backend_is_its_class_name_and_the_hash_is_base64(logged_in_client, redis_client, user):
     stored = json.loads(redis_client.get(session_key_of(logged_in_client)))
 
-    assert stored["_b"].startswith("ThrottledModelBackend#")
+    assert stored["_b"] == "ThrottledModelBackend#" + hashlib.sha256(SHOP_BACKEND.encode()).hexdigest()[:6]
     assert len(stored["_h"]) == 43
     assert fields.decode(json.dumps(stored).encode())[HASH_SESSION_KEY] == user.get_session_auth_hash()
 
@@ -133,7 +135,9 @@ def test_a_bridging_release_writes_sessions_under_the_long_names(settings, clien
     stored = json.loads(redis_client.get(session_key_of(client)))
 
     assert {SESSION_KEY, BACKEND_SESSION_KEY, "_login_at", "_public_id"} <= set(stored)
+    assert not set(stored) & SHORT_NAMES
     assert (stored[BACKEND_SESSION_KEY], stored[HASH_SESSION_KEY]) == (SHOP_BACKEND, user.get_session_auth_hash())
+    assert isinstance(stored["_login_at"], float)
 
 
 def test_a_bridging_release_keeps_api_logins_under_the_long_names_and_names_the_user_by_id(
@@ -146,8 +150,10 @@ def test_a_bridging_release_keeps_api_logins_under_the_long_names_and_names_the_
     renewed = api.refresh_token_login(refresh_token=pair.refresh_token)
     again = api.refresh_token_login(refresh_token=renewed.refresh_token)
 
-    assert "_refresh" in json.loads(redis_client.get(key))
-    assert api.check_access_token(token=again.access_token).subject == str(user.pk)
+    stored = json.loads(redis_client.get(key))
+    assert {"_refresh", "_api_user", "_login_at"} <= set(stored)
+    assert not set(stored) & SHORT_NAMES
+    assert [api.check_access_token(token=p.access_token).subject for p in (pair, again)] == [str(user.pk)] * 2
 
 
 def test_a_change_to_a_user_removes_the_record_the_release_before_kept(
