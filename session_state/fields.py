@@ -8,7 +8,7 @@ of the bytes Django's names would take (docs/architecture.md has the
 table): every field has a short name, Django's own (_auth_user_id, ...)
 included, translated on the way in and out; the login's backend is stored
 by its class name and a digest of its path; the session auth hash in base64url instead of hex; and
-times in whole seconds. A session written under the long names (before
+times in whole seconds, the login's to the millisecond. A session written under the long names (before
 this format) still reads: a deploy logs nobody out.
 """
 
@@ -43,7 +43,13 @@ SESSION_EXPIRY = "_session_expiry"  # set_expiry()'s, as SessionBase keeps it
 STORED_NAMES = {SESSION_KEY: "_u", BACKEND_SESSION_KEY: "_b", HASH_SESSION_KEY: "_h", SESSION_EXPIRY: "_x"}
 _DJANGO_NAMES = {short: name for name, short in STORED_NAMES.items()}
 
-_WHOLE_SECONDS = (LOGIN_AT, PASSWORD_AT, SEEN_AT, ROTATED_AT)
+# Times rounded down, never later than they were: in whole seconds (a
+# password typed, a session seen or rotated that much earlier asks again
+# or refreshes that much sooner), but the login's to the millisecond, since
+# the absolute timeout counts from it (in whole seconds a session would
+# end up to a second early).
+_WHOLE_SECONDS = (PASSWORD_AT, SEEN_AT, ROTATED_AT)
+_MILLISECONDS = (LOGIN_AT,)
 
 # The names sessions were written under before this format, read still.
 FORMER_NAMES = {
@@ -75,6 +81,8 @@ def encode(data: dict) -> str:
             value = _hash_code(value)
         elif name in _WHOLE_SECONDS and isinstance(value, float):
             value = math.floor(value)
+        elif name in _MILLISECONDS and isinstance(value, float):
+            value = math.floor(value * 1000) / 1000
         stored[STORED_NAMES.get(name, name)] = value
     return json.dumps(stored, separators=(",", ":"))
 

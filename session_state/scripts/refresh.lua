@@ -41,8 +41,9 @@ if presented == data['_r'] then
   data['_rp'] = presented
   data['_r'] = successor
   data['_rt'] = now
-  -- Last seen in whole seconds, as Python writes it (a float under the long names,
-  -- as the release before wrote it); _rt keeps its fraction: the grace counts from it.
+  -- Last seen in whole seconds, as Python writes it (as it comes under the
+  -- long names, as the release before wrote it); _rt keeps its fraction:
+  -- the reuse grace counts from it.
   data['_s'] = write_long_names and now or math.floor(now)
   if write_long_names then
     for former, name in pairs(FORMER_NAMES) do

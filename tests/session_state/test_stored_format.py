@@ -167,3 +167,12 @@ def test_a_change_to_a_user_removes_the_record_the_release_before_kept(
         user.save()
 
     assert not redis_client.exists(former)
+
+
+def test_the_login_time_is_kept_to_the_millisecond_never_later():
+    # The absolute timeout counts from it: in whole seconds, a session would end up to a second early.
+    login_at = 1796037911.4049
+
+    stored = fields.decode(fields.encode({fields.LOGIN_AT: login_at}).encode())[fields.LOGIN_AT]
+
+    assert login_at - 0.001 < stored <= login_at
