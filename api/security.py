@@ -17,8 +17,9 @@ class AccessToken(HttpBearer):
     """
     `Authorization: Bearer <access token>`, checked without Redis
     (session_state.api.check_access_token), then the user it names, who must
-    still be active (from their record in Redis, without a query). A request without one (a browser's session cookie
-    alone, for instance) is refused: the API cannot be driven cross-site.
+    still be active (from their record in Redis, without a query). A request
+    without one (a browser's session cookie alone, for instance) is refused:
+    the API cannot be driven cross-site.
     """
 
     def authenticate(self, request, token):
