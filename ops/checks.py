@@ -11,9 +11,9 @@ with its 503 page, and nobody is silently logged out.
 
 from django.core.checks import Tags, Warning, register
 from django_redis import get_redis_connection
-from redis.exceptions import RedisError
 
 from .health import redis_aliases
+from .redis_cluster import REDIS_FAILURES, primaries
 
 REDIS_TAG = "redis"
 
@@ -23,10 +23,14 @@ def check_redis_eviction_policy(app_configs=None, **kwargs):
     warnings = []
     for alias in redis_aliases():
         try:
-            policy = get_redis_connection(alias).info("memory").get("maxmemory_policy")
-        except RedisError:
+            # Every primary of a cluster: each holds somebody's sessions.
+            policies = {
+                primary.info("memory").get("maxmemory_policy")
+                for primary in primaries(get_redis_connection(alias))
+            }
+        except REDIS_FAILURES:
             continue  # /healthz and the 503 page speak for a Redis that is down
-        if policy != "noeviction":
+        for policy in sorted(policies - {"noeviction"}):
             warnings.append(
                 Warning(
                     f"The Redis of the {alias!r} cache evicts keys when full (maxmemory-policy {policy}).",

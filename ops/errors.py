@@ -8,7 +8,8 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.views import defaults
-from redis.exceptions import RedisError
+
+from .redis_cluster import REDIS_FAILURES
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ _UNAVAILABLE_MESSAGES = {
 
 def unavailable_service(error: BaseException) -> str | None:
     """Which dependency an exception says is unreachable ("redis", "database"), or None."""
-    if isinstance(error, RedisError):
+    if isinstance(error, REDIS_FAILURES):
         return "redis"
     if isinstance(error, (OperationalError, InterfaceError)):
         return "database"

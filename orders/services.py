@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from redis.exceptions import RedisError
 
 from cart import selectors as cart_selectors
 from cart import services as cart_services
 from cart.storage import CartRef
 from catalog.models import Product
+from ops.redis_cluster import REDIS_FAILURES
 
 from .models import Order, OrderLine
 
@@ -124,7 +124,7 @@ def place_order(
 
     try:
         cart_services.remove_ordered(cart=cart, ordered=ordered)
-    except RedisError:
+    except REDIS_FAILURES:
         # The order stands. The cart is emptied on the next visit to the
         # checkout (finish_interrupted_checkout).
         logger.warning("Order %s placed, but its cart could not be emptied now", order.pk)

@@ -10,9 +10,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions import middleware as session_middleware
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
-from redis.exceptions import RedisError
 
 from ops.errors import service_unavailable
+from ops.redis_cluster import REDIS_FAILURES
 
 from . import keys, user_records
 from .api import is_ours
@@ -65,7 +65,7 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
         if request.method in ("GET", "HEAD") and keys.is_session_id(cookie):
             try:
                 self.read_page_session(request)
-            except RedisError as error:
+            except REDIS_FAILURES as error:
                 return service_unavailable(request, service="redis", error=error)
             if request.session.ended:
                 messages.info(request, _ENDED)
@@ -102,7 +102,7 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
                 session.note_activity()
         try:
             return super().process_response(request, response)
-        except RedisError as error:
+        except REDIS_FAILURES as error:
             return service_unavailable(request, service="redis", error=error)
 
 

@@ -23,7 +23,8 @@ import threading
 import time
 
 from django.conf import settings
-from redis.exceptions import RedisError
+
+from ops.redis_cluster import REDIS_FAILURES
 
 from . import keys
 from .connection import redis_client
@@ -88,7 +89,7 @@ class _Feed:
         while not self._stopped.is_set():
             try:
                 self._follow_channel()
-            except RedisError as error:
+            except REDIS_FAILURES as error:
                 logger.warning("Revocations: lost Redis (%s); API requests answer 503 until it is back", error)
             except Exception:
                 # Never a dead thread: its worker would answer 503 until restarted.

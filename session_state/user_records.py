@@ -34,7 +34,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.crypto import constant_time_compare, salted_hmac
-from redis.exceptions import RedisError
+
+from ops.redis_cluster import REDIS_FAILURES
 
 from . import keys
 from .connection import redis_client
@@ -62,7 +63,7 @@ def write(*, tag: str, user, only_if_missing: bool = False) -> None:
             ex=settings.USER_RECORD_TTL,
             nx=only_if_missing,
         )
-    except RedisError as error:
+    except REDIS_FAILURES as error:
         logger.warning("The user record of %s was not written (%s)", user.pk, error)
 
 
@@ -83,7 +84,7 @@ def rewrite_from_database(*, tag: str, user_id) -> None:
 def remove(*, tag: str) -> None:
     try:
         redis_client().delete(keys.user_record(tag), keys.former_user_record(tag))
-    except RedisError as error:
+    except REDIS_FAILURES as error:
         logger.warning("A user record was not removed (%s): its TTL ends it", error)
 
 
@@ -95,7 +96,7 @@ def remove_former(*, tag: str) -> None:
     """
     try:
         redis_client().delete(keys.former_user_record(tag))
-    except RedisError as error:
+    except REDIS_FAILURES as error:
         logger.warning("A former user record was not removed (%s): its TTL ends it", error)
 
 
@@ -144,13 +145,12 @@ def read_active_user(*, tag: str) -> object | None:
     The user of this tag from their record, if it says they are active: for
     an API request, whose access token names the user by tag and whose login
     ends (revoked on every worker) when the password changes. None when the
-    record is missing or unreadable, or Redis cannot say: the caller then
-    asks the database.
+    record is missing or unreadable: the caller then asks the database. A
+    Redis that cannot answer raises: the request is answered 503, as every
+    other request that needs Redis is, rather than after a second wait for
+    the same Redis to write the record.
     """
-    try:
-        record = decode(redis_client().get(keys.user_record(tag)), tag=tag)
-    except RedisError:
-        return None
+    record = decode(redis_client().get(keys.user_record(tag)), tag=tag)
     if record is None or record["is_active"] is not True:
         return None
     return _built_from(record)

@@ -1,6 +1,8 @@
 """
 The suite's own Redis: a real redis-server on a free port, started once per
-run and thrown away after it, so no test touches a Redis the user runs.
+run and thrown away after it, so no test touches a Redis the user runs. With
+TEST_REDIS=cluster, a real Redis Cluster of six instead (tests/redis_cluster.py),
+for the run of the suite against a cluster.
 
 And the real stack (nginx, 4 gunicorn workers, Redis) on free ports, started
 by the same code as `make up`, for the stack and browser tests.
@@ -21,6 +23,8 @@ import redis
 from django.test import override_settings
 
 from deploy.stack import Stack, free_port, redis_server_binary
+from ops.redis_cluster import primaries
+from tests.redis_cluster import SuiteCluster, cluster_wanted
 from tests.stack.products import create_test_products
 
 pytest_plugins = ["tests.fixtures"]
@@ -28,7 +32,13 @@ pytest_plugins = ["tests.fixtures"]
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
-    """The suite's redis-server process; its URL is redis_url."""
+    """The suite's redis-server process (or its cluster); its URL is redis_url."""
+    if cluster_wanted():
+        cluster = SuiteCluster(tmp_path_factory.mktemp("redis-cluster"))
+        cluster.start()
+        yield cluster
+        cluster.stop()
+        return
     port = free_port()
     process = subprocess.Popen(
         [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -83,23 +93,33 @@ def stalled_redis(redis_server):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def caches_on_test_redis(redis_url, django_test_environment):
-    """Point every Django cache (sessions, rate limits) at the suite's Redis."""
+def caches_on_test_redis(redis_server, redis_url, django_test_environment):
+    """Point every Django cache (sessions, rate limits) at the suite's Redis (or cluster)."""
     from django.conf import settings
 
     caches = copy.deepcopy(settings.CACHES)
     for cache in caches.values():
         cache["LOCATION"] = redis_url
+        if isinstance(redis_server, SuiteCluster):
+            cache["OPTIONS"] = {**cache["OPTIONS"], **_cluster_options(redis_server.nodes)}
     with override_settings(CACHES=caches):
         yield
 
 
+def _cluster_options(nodes) -> dict:
+    return {"CONNECTION_FACTORY": "ops.redis_cluster.ClusterConnectionFactory", "CLUSTER_NODES": nodes}
+
+
 @pytest.fixture(autouse=True)
-def redis_client(redis_url):
-    """A plain client on the suite's Redis, which is emptied after every test."""
-    client = redis.Redis.from_url(url=redis_url, decode_responses=True)
+def redis_client(redis_server, redis_url):
+    """A plain client on the suite's Redis (or cluster), which is emptied after every test."""
+    if isinstance(redis_server, SuiteCluster):
+        client = redis_server.client()
+    else:
+        client = redis.Redis.from_url(url=redis_url, decode_responses=True)
     yield client
-    client.flushdb()
+    for primary in primaries(client):
+        primary.flushdb()
     client.close()
 
 
@@ -108,6 +128,8 @@ class RoundTrips:
     Counts the round trips to Redis made in a with block, from what Redis
     itself counts: read events (INFO total_reads_processed), one for each
     command sent on its own, a pipeline or a Lua script with all it runs.
+    On a cluster, summed over the primaries, less what their replicas send
+    them (a REPLCONF ACK every second, each a read event of its own).
     """
 
     def __init__(self, client):
@@ -115,14 +137,19 @@ class RoundTrips:
         self.count = None
 
     def _reads(self) -> int:
-        return self.client.info("stats")["total_reads_processed"]
+        reads = 0
+        for primary in primaries(self.client):
+            info = primary.info("stats", "commandstats")
+            reads += info["total_reads_processed"] - info.get("cmdstat_replconf", {}).get("calls", 0)
+        return reads
 
     def __enter__(self):
         self.before = self._reads()
         return self
 
     def __exit__(self, *exc_info):
-        self.count = self._reads() - self.before - 1  # less the INFO that asks
+        # Less the INFO that asks, on each primary.
+        self.count = self._reads() - self.before - len(primaries(self.client))
 
 
 @pytest.fixture
@@ -132,9 +159,17 @@ def round_trips(redis_client):
 
 @pytest.fixture
 def redis_down(settings):
-    """Every Django cache pointed at a port where no Redis listens."""
-    dead_url = f"redis://127.0.0.1:{free_port()}/0"
-    settings.CACHES = {alias: {**cache, "LOCATION": dead_url} for alias, cache in settings.CACHES.items()}
+    """Every Django cache pointed at a port where no Redis listens (a cluster's seed node, in a cluster run)."""
+    dead_port = free_port()
+    dead = {"LOCATION": f"redis://127.0.0.1:{dead_port}/0"}
+    settings.CACHES = {
+        alias: {
+            **cache,
+            **dead,
+            **({"OPTIONS": {**cache["OPTIONS"], **_cluster_options([("127.0.0.1", dead_port)])}} if cluster_wanted() else {}),
+        }
+        for alias, cache in settings.CACHES.items()
+    }
 
 
 class StackDatabase:
@@ -225,3 +260,13 @@ def short_timeout_stack(start_stack):
 @pytest.fixture(scope="session")
 def stack_products(stack):
     return create_test_products(stack)
+
+
+@pytest.fixture(scope="session")
+def cluster_stack(start_stack):
+    """
+    The shop on a Redis Cluster of its own (three primaries, three
+    replicas), as `CLUSTER=1 make up` starts it, with two app servers of two
+    workers each, so that requests cross app servers as well as workers.
+    """
+    return start_stack("cluster-stack", cluster=True, workers=2, app_servers=2)

@@ -170,7 +170,27 @@ REDIS_SENTINELS = [
     (host, int(port))
     for host, port in (address.rsplit(":", 1) for address in os.environ.get("REDIS_SENTINELS", "").split(",") if address)
 ]
-if REDIS_SENTINELS:
+# With Redis Cluster ("host:port,host:port,...", seed nodes; REDIS_PASSWORD
+# where set), sessions, carts and everything else in Redis are spread over
+# the cluster's primaries by their hash tags (session_state.keys), through
+# a client of ours (ops.redis_cluster): django-redis has none.
+REDIS_CLUSTER_NODES = [
+    (host, int(port))
+    for host, port in (
+        address.rsplit(":", 1) for address in os.environ.get("REDIS_CLUSTER_NODES", "").split(",") if address
+    )
+]
+if REDIS_SENTINELS and REDIS_CLUSTER_NODES:
+    raise ImproperlyConfigured("Set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both: a cluster fails over by itself.")
+if REDIS_CLUSTER_NODES:
+    _host, _port = REDIS_CLUSTER_NODES[0]
+    _REDIS_LOCATION = f"redis://{_host}:{_port}/0"
+    _REDIS_OPTIONS.update(
+        {"CONNECTION_FACTORY": "ops.redis_cluster.ClusterConnectionFactory", "CLUSTER_NODES": REDIS_CLUSTER_NODES}
+    )
+    if os.environ.get("REDIS_PASSWORD"):
+        _REDIS_OPTIONS["PASSWORD"] = os.environ["REDIS_PASSWORD"]
+elif REDIS_SENTINELS:
     _password = quote(os.environ.get("REDIS_PASSWORD", ""), safe="")
     _service = os.environ.get("REDIS_SENTINEL_SERVICE", "shop")
     _REDIS_LOCATION = [f"redis://:{_password}@{_service}/0" if _password else f"redis://{_service}/0"]

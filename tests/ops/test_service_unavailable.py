@@ -1,6 +1,14 @@
+import pytest
 from django.conf import settings
 from django.http import HttpResponse
 from django.test import RequestFactory
+from redis.exceptions import (
+    ClusterDownError,
+    ClusterError,
+    RedisClusterException,
+    SlotNotCoveredError,
+    TryAgainError,
+)
 
 from session_state.middleware import SessionMiddleware
 
@@ -56,3 +64,42 @@ def test_an_unknown_page_while_redis_is_down_is_the_503_page_not_a_500(logged_in
 
     assert response.status_code == 503
     assert "reach the session store" in response.content.decode()
+
+
+# On Redis Cluster, redis-py raises errors of its own while a shard has no
+# primary, a slot is being moved or the cluster cannot be reached; two of
+# them are not RedisError (ops.redis_cluster.REDIS_FAILURES).
+CLUSTER_ERRORS = [
+    SlotNotCoveredError("Slot 1234 is not covered by the cluster."),
+    RedisClusterException("Redis Cluster cannot be connected."),
+    ClusterDownError("CLUSTERDOWN The cluster is down"),
+    TryAgainError("TRYAGAIN Multiple keys request during rehashing of slot"),
+    ClusterError("TTL exhausted."),
+]
+
+
+@pytest.mark.parametrize("error", CLUSTER_ERRORS, ids=lambda error: type(error).__name__)
+def test_a_redis_cluster_error_on_a_page_is_the_503_page(client, db, error, monkeypatch):
+    monkeypatch.setattr("catalog.views.catalog_products", _raising(error))
+
+    response = client.get("/")
+
+    assert response.status_code == 503
+    assert "reach the session store" in response.content.decode()
+
+
+@pytest.mark.parametrize("error", CLUSTER_ERRORS, ids=lambda error: type(error).__name__)
+def test_a_redis_cluster_error_under_the_api_is_a_json_503(client, db, error, monkeypatch):
+    monkeypatch.setattr("api.endpoints.shop.catalog_products", _raising(error))
+
+    response = client.get("/api/v1/products")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "unavailable"
+
+
+def _raising(error):
+    def meets_the_cluster(**kwargs):
+        raise error
+
+    return meets_the_cluster

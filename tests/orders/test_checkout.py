@@ -156,11 +156,10 @@ def test_a_missing_address_field_answers_400_and_keeps_what_was_typed(logged_in_
     assert not Order.objects.exists()
 
 
-def test_a_redis_outage_at_checkout_answers_503_and_writes_nothing(logged_in_client, mug, settings):
+def test_a_redis_outage_at_checkout_answers_503_and_writes_nothing(logged_in_client, mug, request):
     add(logged_in_client, mug, 1)
     opened = open_checkout(logged_in_client)
-    dead = "redis://127.0.0.1:1/0"
-    settings.CACHES = {alias: {**cache, "LOCATION": dead} for alias, cache in settings.CACHES.items()}
+    request.getfixturevalue("redis_down")  # from here on
 
     response = place_order(logged_in_client, opened)
 

@@ -9,8 +9,12 @@ import time
 from importlib import import_module
 
 import pytest
+import redis
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+
+from tests.redis_cluster import start_lone_cluster_node
+from tests.waiting import within
 
 from .helpers import LISTED_TAG
 from .names import LOGIN_AT, PUBLIC_ID, index
@@ -55,3 +59,22 @@ def saved(SessionStore):
     store.save()
     return store
 
+
+
+@pytest.fixture(scope="module")
+def keyslot_of(tmp_path_factory):
+    """keyslot_of(key): the slot Redis Cluster puts the key in, as a cluster node itself says (CLUSTER KEYSLOT)."""
+    node = start_lone_cluster_node(tmp_path_factory.mktemp("keyslot-node"))
+    client = redis.Redis(port=node.port, decode_responses=True)
+    assert within(5, lambda: _answers(client)) is not None, "the cluster node did not start"
+    yield lambda key: client.execute_command("CLUSTER KEYSLOT", key)
+    client.close()
+    node.terminate()
+    node.wait(timeout=10)
+
+
+def _answers(client) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False

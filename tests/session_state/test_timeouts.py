@@ -6,6 +6,7 @@ from django.conf import settings
 from catalog.models import Category, Product
 from session_state import keys
 from session_state.fields import LOGIN_AT, SEEN_AT
+from tests.redis_stats import command_calls, reset_command_stats
 from tests.shopping import add, cart_of, visitor_cart_of
 
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
@@ -30,11 +31,11 @@ def backdate(client, fields):
 
 
 def test_a_page_view_soon_after_the_last_one_writes_nothing(logged_in_client, redis_client):
-    redis_client.config_resetstat()
+    reset_command_stats(redis_client)
 
     logged_in_client.get("/accounts/profile/")
 
-    assert "cmdstat_set" not in redis_client.info("commandstats")
+    assert "set" not in command_calls(redis_client)
 
 
 def test_use_slides_the_idle_timeout_once_a_minute_has_passed(logged_in_client, redis_client):
@@ -113,13 +114,13 @@ def test_an_add_to_cart_after_the_absolute_timeout_leaves_the_users_cart_alone(l
     # Saved past its absolute timeout, the session is gone from Redis at once.
     backdate(logged_in_client, {LOGIN_AT: settings.SESSION_ABSOLUTE_TIMEOUT + 1, SEEN_AT: 1})
     assert not redis_client.exists(redis_key(logged_in_client))
-    redis_client.config_resetstat()
+    reset_command_stats(redis_client)
 
     response = add(logged_in_client, mug, 3)
 
     assert not redis_client.exists(cart_of(user).key)
     # Not even for a moment: the script found no session, nothing had to be taken back.
-    assert "cmdstat_hincrby" not in redis_client.info("commandstats")
+    assert "hincrby" not in command_calls(redis_client)
     assert "Your session expired. Please log in again." in logged_in_client.get(response.url).content.decode()
 
 

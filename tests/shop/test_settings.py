@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from deploy.stack import BASE_DIR, Stack
+from tests.redis_cluster import cluster_wanted
 
 PROBE = r"""
 import json
@@ -25,12 +26,12 @@ import django
 
 django.setup()
 
-import redis
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.test import RequestFactory
+from django_redis import get_redis_connection
 
 from session_state import keys
 from session_state.middleware import SessionMiddleware
@@ -44,7 +45,7 @@ def view(request):
 
 request = RequestFactory().get("/", secure=True, HTTP_HOST="localhost")
 response = SessionMiddleware(CsrfViewMiddleware(view))(request)
-stored = redis.Redis.from_url(settings.REDIS_URL)
+stored = get_redis_connection(settings.SESSION_REDIS_ALIAS)
 redis_key = keys.session(request.session.session_key)
 store = import_module(settings.SESSION_ENGINE).SessionStore
 print(json.dumps({
@@ -66,9 +67,11 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def as_the_stack_runs(tmp_path_factory, redis_url):
-    """What the probe above found in a process set up as the stack's workers are, on the suite's Redis."""
-    environment = Stack(state_dir=tmp_path_factory.mktemp("settings-probe"), redis_url=redis_url).app_environment()
+def as_the_stack_runs(tmp_path_factory, redis_server, redis_url):
+    """What the probe above found in a process set up as the stack's workers are, on the suite's Redis (or cluster)."""
+    cluster = {"REDIS_CLUSTER_NODES": ",".join(redis_server.stack.cluster_addresses())} if cluster_wanted() else {}
+    stack = Stack(state_dir=tmp_path_factory.mktemp("settings-probe"), redis_url=redis_url, extra_env=cluster)
+    environment = stack.app_environment()
     result = subprocess.run(
         [sys.executable, "-c", PROBE], env=environment, cwd=BASE_DIR, capture_output=True, text=True, check=False
     )
