@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # of six (TEST_REDIS=cluster, tests/redis_cluster.py), so that nothing works
 # on one Redis only.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-CLUSTER_PYTEST := TEST_REDIS=cluster $(BIN)/python -m pytest -m "not stack and not browser"
+CLUSTER_PYTEST := TEST_REDIS=cluster $(BIN)/python -m pytest -m "not stack and not browser and not one_redis"
 
 .PHONY: run up down test test-sqlite test-postgres test-cluster lint bench demo-memory-sessions demo-deploy manage redis-cli clean help
 .DEFAULT_GOAL := help

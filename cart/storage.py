@@ -15,13 +15,22 @@ An add carries a deadline. When Redis stalls, the command a worker sent
 waits in Redis's socket, and Redis runs it as soon as it wakes, long after
 the worker gave up and answered 503: the shopper, told the add failed, adds
 again and has the units twice. So an add that Redis starts after its
-deadline changes nothing (settings.REDIS_CHANGE_DEADLINE). The other
+deadline changes nothing (settings.REDIS_CHANGE_DEADLINE). And an add
+that runs twice is counted once: redis-py sends a command again after a
+connection error (once on one Redis; on a cluster, after re-reading the
+slot map), and when the connection broke after Redis ran the add but
+before its answer arrived, the same add reaches Redis a second time, well
+within its deadline. So each add carries an id, and the script keeps a
+marker of an add that ran (keys.cart_add, in the cart's slot) until a
+second after its deadline, past which no resend can run anyway; a resend
+finds it and answers as the first run did. The other
 changes are right even when they run late: setting a quantity, removing and
 clearing give what the shopper asked for; a merge is remembered, and an
 ordered cart's removal retires the token it works from, so that neither
 runs twice; and a taking back undoes an add that did run.
 """
 
+import secrets
 import time
 from dataclasses import dataclass
 from enum import IntEnum
@@ -104,24 +113,41 @@ def _in_time(status: int) -> None:
         raise ChangeTooLate("Redis ran an add after its deadline, and so left the cart as it was")
 
 
-def add(*, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int) -> tuple[int, int]:
-    """Add units to a line. Returns (CHANGED or why not, the line's quantity now)."""
+def new_add_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def add(
+    *, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int, add_id: str | None = None
+) -> tuple[int, int]:
+    """
+    Add units to a line. Returns (CHANGED or why not, the line's quantity now).
+    add_id names this add (new_add_id(), made here unless given): the same
+    add sent again is counted once.
+    """
+    add_id = add_id or new_add_id()
     _stored, _record, status, now = _ADD(
-        client=_redis(), keys=[cart.key], args=[product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()]
+        client=_redis(),
+        keys=[cart.key, keys.cart_add(cart.tag, add_id)],
+        args=[product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()],
     )
     _in_time(status)
     return status, now
 
 
 def add_with_session(
-    *, session, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int
+    *, session, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int, add_id: str | None = None
 ) -> tuple[int, int]:
     """
     add(), made only if the session exists, in the same round trip as reading
     it (the session store adopts it). NO_SESSION when it does not: nothing changed.
     """
+    add_id = add_id or new_add_id()
     status, now = api.read_along(
-        session, script=_ADD, its_keys=[cart.key], args=[product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()]
+        session,
+        script=_ADD,
+        its_keys=[cart.key, keys.cart_add(cart.tag, add_id)],
+        args=[product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()],
     )
     _in_time(status)
     return status, now

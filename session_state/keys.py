@@ -11,6 +11,7 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:checkout-token:{tag}         the cart's checkout token
     shop:merged-carts:{tag}           visitors' carts merged into a user's cart at login
     shop:cart-claim:{tag}             the user a visitor's cart is being merged into
+    shop:cart-add:{tag}:<add id>      an add to the cart that ran, kept a moment (cart.storage)
     shop:user-record:{tag}            what a request needs of the user (session_state.user_records)
 
 An API login (session_state.token_logins) is a session too, under an id
@@ -137,6 +138,11 @@ def merged_carts(tag: str) -> str:
 
 def cart_claim(tag: str) -> str:
     return f"{PREFIX}:cart-claim:{{{tag}}}"
+
+
+def cart_add(tag: str, add_id: str) -> str:
+    """An add to the owner's cart that ran: a resend of the same add finds it and changes nothing."""
+    return f"{PREFIX}:cart-add:{{{tag}}}:{add_id}"
 
 
 def revoked_logins() -> str:

@@ -1,14 +1,18 @@
 -- Add units to a cart's line, with the checks that must go with it: the
--- line's cap, the number of lines, and the add's deadline.
--- KEYS: [the session that names the cart, its user's record,] the cart.
+-- line's cap, the number of lines, and the add's deadline; once.
+-- KEYS: [the session that names the cart, its user's record,] the cart,
+-- the marker of this add (keys.cart_add).
 -- With a session, the add is made only while the session exists (its TTL
 -- keeps to both of its timeouts), and the session and the record are the
 -- first two answers, for the store to adopt (session_state.api.read_along).
 -- The deadline is milliseconds since the epoch by the worker's clock;
 -- Redis compares its own, so the clocks must agree (NTP; /healthz checks).
-local session = #KEYS == 3 and KEYS[1] or nil
-local user = #KEYS == 3 and KEYS[2] or nil
-local cart = KEYS[#KEYS]
+-- An add that ran leaves its marker until a second after its deadline: the
+-- same add sent again (a resend after a broken connection) finds it and
+-- answers CHANGED with the line as the add left it, adding nothing.
+local session = #KEYS == 4 and KEYS[1] or nil
+local user = #KEYS == 4 and KEYS[2] or nil
+local cart, marker = KEYS[#KEYS - 1], KEYS[#KEYS]
 local product, quantity, line_cap, max_lines, ttl, deadline = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 
 local stored, record = false, false
@@ -19,8 +23,13 @@ if session then
   end
   record = redis.call('GET', user)
 end
+local already = redis.call('GET', marker)
+if already then
+  return {stored, record, CHANGED, tonumber(already)}
+end
 local now = redis.call('TIME')
-if tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000 > tonumber(deadline) then
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+if now_ms > tonumber(deadline) then
   return {stored, record, TOO_LATE, 0}
 end
 local current = tonumber(redis.call('HGET', cart, product) or '0')
@@ -33,4 +42,5 @@ if wanted > tonumber(line_cap) then
 end
 redis.call('HSET', cart, product, wanted)
 redis.call('EXPIRE', cart, ttl)
+redis.call('SET', marker, wanted, 'PX', tonumber(deadline) - now_ms + 1000)
 return {stored, record, CHANGED, wanted}
