@@ -1,7 +1,14 @@
 """The Redis of sessions and of everything they name."""
 
+import logging
+
 from django.conf import settings
 from django_redis import get_redis_connection
+from redis.cluster import RedisCluster
+
+from ops.redis_cluster import REDIS_FAILURES
+
+logger = logging.getLogger(__name__)
 
 
 def redis_client():
@@ -10,3 +17,41 @@ def redis_client():
     sessions, and carts, which scripts read together with their session.
     """
     return get_redis_connection(settings.SESSION_REDIS_ALIAS)
+
+
+def wait_for_a_replica(*, key: str) -> None:
+    """
+    After a login or a new session id, written to key's primary: wait (at
+    most REDIS_REPLICA_WAIT_MS) until REDIS_WAIT_FOR_REPLICAS replicas have
+    it, so that a failover right after it does not lose it.
+
+    WAIT is a command of its own (not allowed in a script since Redis 7.0),
+    on the connection that wrote: it waits for that connection's writes.
+    The pool hands back the connection released last, and a worker serves
+    one request at a time on its own client (on a cluster, one per thread:
+    ops.redis_cluster), so it is that connection. Replication stays
+    asynchronous: a replica that has not acknowledged in time does not stop
+    the login (it is logged), and a primary lost within the wait still
+    loses the write. A Redis error here is logged, not raised: the write
+    itself succeeded.
+    """
+    replicas = settings.REDIS_WAIT_FOR_REPLICAS
+    if not replicas:
+        return
+    client = redis_client()
+    try:
+        if isinstance(client, RedisCluster):
+            node = client.get_node_from_key(key)
+            acknowledged = client.execute_command("WAIT", replicas, settings.REDIS_REPLICA_WAIT_MS, target_nodes=node)
+        else:
+            acknowledged = client.wait(replicas, settings.REDIS_REPLICA_WAIT_MS)
+    except REDIS_FAILURES as error:
+        logger.warning("No replica acknowledged a login (WAIT failed: %s)", error)
+        return
+    if acknowledged < replicas:
+        logger.warning(
+            "A login was acknowledged by %s of %s replicas within %s ms: a failover now could lose it",
+            acknowledged,
+            replicas,
+            settings.REDIS_REPLICA_WAIT_MS,
+        )

@@ -24,7 +24,7 @@ from django.conf import settings
 from ua_parser import parse as parse_user_agent
 
 from . import keys, revocations
-from .connection import redis_client
+from .connection import redis_client, wait_for_a_replica
 from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, SEEN_AT, decode
 from .lua import LuaScript
 
@@ -67,13 +67,16 @@ def index_lifetime() -> int:
 
 def bind(*, tag: str, public_id: str, session_id: str, data: str, ttl_ms: int) -> bool:
     """Write a just-logged-in session under session_id (which has the user's tag) and list it; False if taken."""
-    return bool(
+    bound = bool(
         _BIND(
             client=redis_client(),
             keys=[keys.session(session_id), keys.user_sessions(tag)],
             args=[data, ttl_ms, public_id, session_id, index_lifetime()],
         )
     )
+    if bound:
+        wait_for_a_replica(key=keys.session(session_id))
+    return bound
 
 
 def list_sessions(*, tag: str, current_public_id: str | None = None) -> list[UserSession]:

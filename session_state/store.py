@@ -37,7 +37,7 @@ from django.contrib.sessions.backends.base import CreateError, SessionBase, Upda
 from django.contrib.sessions.exceptions import SessionInterrupted
 
 from . import index, keys, user_records
-from .connection import redis_client
+from .connection import redis_client, wait_for_a_replica
 from .fields import LOGIN_AT, PUBLIC_ID, SEEN_AT, SESSION_EXPIRY, decode, encode
 from .lua import LuaScript
 
@@ -247,6 +247,8 @@ class SessionStore(SessionBase):
             )
         if answer == MoveAnswer.ENDED:
             raise SessionInterrupted("This session was ended elsewhere while its id was being renewed.")
+        if answer == MoveAnswer.MOVED:
+            wait_for_a_replica(key=keys.session(new_id))
         return answer == MoveAnswer.MOVED
 
     def bind_to_user(self, *, tag: str, public_id: str) -> None:

@@ -43,7 +43,7 @@ from django.contrib.auth.models import update_last_login
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from . import access_tokens, index, keys, user_records
-from .connection import redis_client
+from .connection import redis_client, wait_for_a_replica
 from .fields import (
     CLIENT_AGENT,
     CLIENT_IP,
@@ -160,6 +160,7 @@ def refresh(refresh_token: str) -> TokenPair:
         # QuerySet.update() sends no signal. Its login ends now.
         index.end_listed(tag=tag, listed={public_id: login_id})
         raise InvalidRefreshToken("the user is no longer active")
+    wait_for_a_replica(key=keys.session(login_id))  # the rotation: lost in a failover, the new token would be refused
     return _pair(user_id=user_id, public_id=public_id, login_at=login_at, login_id=login_id, secret=successor)
 
 

@@ -3,6 +3,8 @@ What Redis itself counts of the commands it ran, summed over every primary
 of a cluster (or the one Redis), so that a test reads the same on both.
 """
 
+from redis.cluster import RedisCluster
+
 from ops.redis_cluster import primaries
 
 # Sent by Redis to itself or by the test that asks, never by the shop: a
@@ -24,3 +26,10 @@ def command_calls(client) -> dict[str, int]:
             if not command.startswith(_NOT_THE_SHOPS):
                 calls[command] = calls.get(command, 0) + stat["calls"]
     return calls
+
+
+def primary_holding(client, key: str):
+    """A client on the primary that holds key: on a cluster, the one serving its slot; else the one Redis."""
+    if isinstance(client, RedisCluster):
+        return client.get_redis_connection(client.get_node_from_key(key))
+    return client

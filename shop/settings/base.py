@@ -225,6 +225,16 @@ CACHES = {
     },
 }
 
+# Replication is asynchronous: a failover right after a login could lose
+# it (logged out) or a new session id (an unknown cookie). Logins and new
+# session ids wait until a replica has them (WAIT), at most this long, when
+# there are replicas: on a cluster and with Sentinel. On one Redis with no
+# replica, WAIT would only ever time out.
+REDIS_WAIT_FOR_REPLICAS = int(
+    os.environ.get("REDIS_WAIT_FOR_REPLICAS", "1" if REDIS_CLUSTER_NODES or REDIS_SENTINELS else "0")
+)
+REDIS_REPLICA_WAIT_MS = int(os.environ.get("REDIS_REPLICA_WAIT_MS", "100"))
+
 # --- Sessions --------------------------------------------------------------
 
 # Sessions in Redis, told apart from a Redis outage, with idle and absolute
