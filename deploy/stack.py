@@ -469,6 +469,24 @@ class Stack:
             CLUSTER_NODES[0],
         )
 
+    def cluster_primary_of(self, key: str) -> str | None:
+        """
+        The name of the node that is primary for key's slot now, as the first
+        node that answers sees it; None while none is (a primary just failed).
+        """
+        for address in self.cluster_addresses():
+            slot = self.redis_cli(address, "cluster", "keyslot", key, check=False).strip()
+            if not slot.isdigit():
+                continue  # this node does not answer
+            for line in self.redis_cli(address, "cluster", "nodes", check=False).splitlines():
+                _node_id, node_address, flags, *_rest = line.split()
+                served = line.split()[8:]
+                if "master" in flags and "fail" not in flags and _serves(served, int(slot)):
+                    port = int(node_address.split("@")[0].rsplit(":", 1)[1])
+                    return next(name for name in CLUSTER_NODES if self.port_of(name) == port)
+            return None
+        return None
+
     def redis_cli(self, address: str | None, *args: str, check: bool = True) -> str:
         """redis-cli against one node ("host:port"), or with no node for --cluster commands."""
         target = ["-h", address.rsplit(":", 1)[0], "-p", address.rsplit(":", 1)[1]] if address else []
@@ -661,6 +679,15 @@ class Stack:
             problem = f"{what} did not answer within {timeout:.0f} s"
         tail = log_path.read_text().splitlines()[-20:] if log_path.exists() else []
         raise StackError(f"{problem}; the end of {log_path}:\n" + "\n".join(tail))
+
+
+def _serves(slot_ranges: list[str], slot: int) -> bool:
+    """Whether CLUSTER NODES's slot ranges of a node ("0-5460", "7000", "[...]" for one being moved) hold slot."""
+    for served in slot_ranges:
+        low, _, high = served.partition("-")
+        if low.isdigit() and int(low) <= slot <= int(high or low):
+            return True
+    return False
 
 
 def _alive(pid: int) -> bool:
