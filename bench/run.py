@@ -2,15 +2,18 @@
 The benchmark (make bench): what Redis-backed sessions cost, against the
 alternatives, on the real stack, on this machine.
 
-For each session engine (the shop's Redis engine; Django's database
-sessions on PostgreSQL; cached_db; signed cookies) a stack is started, with
+For each session engine (the shop's Redis engine, on one Redis and on a
+Redis Cluster of six; Django's database sessions on PostgreSQL;
+cached_db; signed cookies) a stack is started, with
 its data on PostgreSQL, and wrk drives five scenarios: an anonymous catalog
 page, a logged-in catalog page, the session read as JSON, an add to cart,
 and a login. For each: requests per second, p50 and p99 latency, and per
 request the round trips to Redis (INFO total_reads_processed) and the
 commands they ran (INFO commandstats counts a Lua script's own commands
 too). Then: how many of 200 simultaneous adds to one cart survive, and how
-many bytes of Redis a logged-in session takes.
+many bytes of Redis a logged-in session takes. On the cluster stack, last:
+how long a logged-in shopper's requests fail when the primary that holds
+their session is killed (the failover window).
 
 The stacks run side by side (an idle stack costs next to nothing) and the
 engines take turns, scenario by scenario, each round in another order, for
@@ -38,9 +41,11 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -50,10 +55,12 @@ from urllib.parse import urlparse
 
 import psycopg
 import redis
+from redis.cluster import ClusterNode, RedisCluster
 
 from bench.demos import Browser
 from demo.data import DEMO_PASSWORD, DEMO_USERNAME
-from deploy.stack import BASE_DIR, Stack, find_or_apt_install, free_port
+from deploy.stack import BASE_DIR, CLUSTER_NODE_TIMEOUT_MS, Stack, find_or_apt_install, free_port
+from ops.redis_cluster import primaries
 from session_state import index, keys
 
 RESULTS = BASE_DIR / "bench" / "results"
@@ -64,6 +71,7 @@ PAIRS = int(os.environ.get("BENCH_PAIRS", "10"))
 PAIR_SECONDS = 3
 ENGINES = {
     "redis": "Redis (this shop)",
+    "redis_cluster": "Redis Cluster of six (this shop)",
     "db": "database (PostgreSQL)",
     "cached_db": "cached_db (Redis + PostgreSQL)",
     "signed_cookies": "signed cookies",
@@ -223,10 +231,19 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def redis_counts(client: redis.Redis) -> tuple[int, int]:
-    """(round trips, commands) Redis has served so far: read events, and commands run."""
-    stats = client.info("stats")
-    return stats["total_reads_processed"], stats["total_commands_processed"]
+def redis_counts(client) -> tuple[int, int]:
+    """
+    (round trips, commands) Redis has served so far: read events, and
+    commands run; on a cluster, summed over the primaries, less what their
+    replicas send them (a REPLCONF ACK a second, each a read and a command).
+    """
+    reads = commands = 0
+    for primary in primaries(client):
+        info = primary.info("stats", "commandstats")
+        acks = info.get("cmdstat_replconf", {}).get("calls", 0)
+        reads += info["total_reads_processed"] - acks
+        commands += info["total_commands_processed"] - acks
+    return reads, commands
 
 
 def run_scenario(label: str, url: str, client: redis.Redis, options: dict) -> dict:
@@ -235,9 +252,10 @@ def run_scenario(label: str, url: str, client: redis.Redis, options: dict) -> di
     result = run_wrk(url, **options)
     reads_after, commands_after = redis_counts(client)
     requests_done = max(result["requests"], 1)
-    # Less the INFO that asks, one read and one command.
-    result["round_trips"] = (reads_after - reads - 1) / requests_done
-    result["commands"] = (commands_after - commands - 1) / requests_done
+    # Less the INFO that asks, one read and one command on each primary.
+    asking = len(primaries(client))
+    result["round_trips"] = (reads_after - reads - asking) / requests_done
+    result["commands"] = (commands_after - commands - asking) / requests_done
     print(
         f"  {label:<40} {result['rps']:7.0f} req/s  p50 {result['p50']:7.2f} ms  p99 {result['p99']:7.2f} ms"
         f"  Redis round trips {result['round_trips']:.2f}, commands {result['commands']:.2f}"
@@ -262,8 +280,9 @@ class EngineStack:
             https_port=free_port(),
             http_port=free_port(),
             workers=4,
+            cluster=engine == "redis_cluster",
             extra_env={
-                "SESSION_BACKEND": engine,
+                "SESSION_BACKEND": "redis" if engine == "redis_cluster" else engine,
                 "DJANGO_SETTINGS_MODULE": "shop.settings.comparison",
                 "DATABASE_URL": fresh_database(f"bench_{engine}"),
                 "MAX_SESSIONS_PER_USER": "100000",
@@ -275,11 +294,16 @@ class EngineStack:
     def start(self) -> None:
         print(f"{ENGINES[self.engine]}: starting the stack ...", flush=True)
         self.stack.start()
-        self.client = redis.Redis.from_url(self.stack.redis_url)
+        if self.stack.cluster:
+            nodes = [ClusterNode(*address.rsplit(":", 1)) for address in self.stack.cluster_addresses()]
+            self.client = RedisCluster(startup_nodes=nodes)
+        else:
+            self.client = redis.Redis.from_url(self.stack.redis_url)
         # The stack's Redis keeps its data on disk from one run to the next:
         # carts would fill up to their cap. Every run starts from nothing, as
         # its database does.
-        self.client.flushdb()
+        for primary in primaries(self.client):
+            primary.flushdb()
         self.products = make_products(self.stack)
         self.browser = Browser(self.stack)
         login = self.browser.post_form(
@@ -356,6 +380,9 @@ def bench_engines(engines: list[str]) -> dict:
             results["redis"]["api"] = api_figures(ours)
             # Last: it empties the stack's Redis, every session with it.
             results["redis"]["memory"] = memory_per_session(ours.client, ours.browser)
+        if "redis_cluster" in stacks:
+            print("\nRedis Cluster (this shop): a primary killed", flush=True)
+            results["redis_cluster"]["failover"] = failover_window(stacks["redis_cluster"])
         return results
     finally:
         for stack in stacks.values():
@@ -545,6 +572,67 @@ def node_peer(ours: EngineStack) -> dict | None:
         process.wait(timeout=10)
 
 
+def failover_window(ours: EngineStack) -> dict:
+    """
+    Kill the primary that holds the demo user's session while the user
+    reads it every 10 ms: how long the reads fail (from the first failure
+    to the first answer after it), when the replica was promoted, and
+    whether the user is still logged in. The node is started again after,
+    and rejoins as a replica.
+    """
+    stack, browser = ours.stack, ours.browser
+    session_id = next(c.value for c in browser.http.cookies if c.name.endswith("shop_session"))
+    index_key = keys.user_sessions(keys.tag_of(session_id))
+
+    victim = stack.cluster_primary_of(index_key)
+    seen = []
+    stop = threading.Event()
+
+    def read_every_10_ms():
+        while not stop.is_set():
+            sent = time.monotonic()
+            try:
+                response = browser.get("/accounts/sessions/current/")
+                seen.append((sent, response.status_code, response.status_code == 200 and response.json()["user"]))
+            except OSError:
+                seen.append((sent, None, None))
+            time.sleep(0.01)
+
+    reader = threading.Thread(target=read_every_10_ms, daemon=True)
+    reader.start()
+    time.sleep(1)
+    killed_at = time.monotonic()
+    os.kill(stack.pid(victim), signal.SIGKILL)
+    promoted_after = None
+    while time.monotonic() - killed_at < 30:
+        if stack.cluster_primary_of(index_key) not in (victim, None):
+            promoted_after = time.monotonic() - killed_at
+            break
+        time.sleep(0.05)
+    time.sleep(3)
+    stop.set()
+    reader.join(timeout=10)
+    stack.start_redis(victim)  # back from its nodes.conf, as a replica
+    failed = [at for at, status, _user in seen if status != 200]
+    window = 0.0
+    if failed:
+        recovered = next((at for at, status, _user in seen if at > failed[0] and status == 200 and at > max(failed)), None)
+        window = (recovered or seen[-1][0]) - failed[0]
+    result = {
+        "window": window,
+        "promoted_after": promoted_after if promoted_after is not None else float("nan"),
+        "failed_reads": len(failed),
+        "statuses": sorted({str(status) for _at, status, _user in seen}),
+        "still_logged_in": all(user == DEMO_USERNAME for _at, status, user in seen if status == 200),
+    }
+    print(
+        f"  replica promoted {result['promoted_after']:.2f} s after the kill; reads failed for {window:.2f} s "
+        f"({len(failed)} reads, answers {result['statuses']}); still logged in: {result['still_logged_in']}",
+        flush=True,
+    )
+    return result
+
+
 def memory_per_session(client: redis.Redis, browser: Browser) -> dict:
     """
     Bytes of Redis per logged-in session, from 100,000 copies of a real one,
@@ -632,6 +720,8 @@ def targets(all_results: dict) -> list[tuple[str, str, bool]]:
     else:
         fair = ("not measured: Node.js is not installed", False)
     memory = ours["memory"]["empty cart"]
+    cluster = all_results["redis_cluster"]
+    failover, failover_bound = cluster["failover"], 2 * CLUSTER_NODE_TIMEOUT_MS / 1000 + 1
     return [
         ("a logged-in page view that changes nothing: one Redis round trip",
          f"{page['round_trips']:.2f}", round(page["round_trips"], 1) == 1),
@@ -656,6 +746,14 @@ def targets(all_results: dict) -> list[tuple[str, str, bool]]:
          *fair),
         ("Redis memory per logged-in session with an empty cart, its key and index entry included: at most 350 bytes",
          f"{memory:.0f} bytes", memory <= 350),
+        ("on the Redis Cluster: a logged-in page view and an add to cart, still one round trip each",
+         f"{cluster['logged-in page']['round_trips']:.2f} and {cluster['add to cart']['round_trips']:.2f}",
+         round(cluster["logged-in page"]["round_trips"], 1) == 1 and round(cluster["add to cart"]["round_trips"], 1) == 1),
+        ((f"on the Redis Cluster, a primary killed: its shoppers' requests fail for at most twice the node timeout "
+          f"plus a second ({failover_bound:.0f} s), and nobody is logged out"),
+         (f"{failover['window']:.2f} s (the replica promoted after {failover['promoted_after']:.2f} s; "
+          f"{'still logged in' if failover['still_logged_in'] else 'logged out'})"),
+         failover["window"] <= failover_bound and failover["still_logged_in"]),
         ("logged-in pages faster with Redis sessions than with database sessions on PostgreSQL",
          (f"{_percent(median(pages))} (median of {len(pages)} pairs, faster in {won}); "
          f"control, the anonymous page: {_percent(median(control))}"),
@@ -751,6 +849,7 @@ def write_results(all_results: dict) -> None:
             "(docs/architecture.md, \"Memory per session\")."
         ),
         "",
+        *one_redis_and_a_cluster(all_results),
         *fair_comparison(node),
         "## The API",
         "",
@@ -784,6 +883,43 @@ def write_results(all_results: dict) -> None:
     (RESULTS / "results.md").write_text("\n".join(lines))
     draw_chart(all_results)
     print(f"\nWritten: {RESULTS / 'results.md'} and chart.png", flush=True)
+
+
+def one_redis_and_a_cluster(all_results: dict) -> list[str]:
+    """The results' section on the shop on one Redis beside the shop on a cluster of six, from the same rounds."""
+    one, cluster = all_results["redis"], all_results["redis_cluster"]
+    failover = cluster["failover"]
+    lines = [
+        "## One Redis and a Redis Cluster, side by side",
+        "",
+        "| scenario | one Redis req/s | cluster req/s | cluster over one | round trips, one Redis | round trips, cluster |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {scenario} | {one[scenario]['rps']:.0f} | {cluster[scenario]['rps']:.0f} "
+        f"| {cluster[scenario]['rps'] / one[scenario]['rps']:.2f} "
+        f"| {one[scenario]['round_trips']:.2f} | {cluster[scenario]['round_trips']:.2f} |"
+        for scenario in SCENARIOS
+    ]
+    lines += [
+        "",
+        (
+            "The same stack, the same rounds, the engines taking turns: on the cluster, the shop's client is redis-py's "
+            "RedisCluster (ops/redis_cluster.py), six redis-servers on this machine's two cores beside everything else. "
+            "Round trips are summed over the three primaries, less their replicas' acknowledgements. Logins wait for "
+            "a replica (WAIT, up to 100 ms) on the cluster, not on one Redis, which has no replica."
+        ),
+        "",
+        (
+            f"A primary killed (SIGKILL) while a logged-in shopper whose session it holds reads it every 10 ms: the "
+            f"replica was promoted {failover['promoted_after']:.2f} s after the kill (cluster-node-timeout "
+            f"{CLUSTER_NODE_TIMEOUT_MS} ms); the shopper's reads failed for **{failover['window']:.2f} s** "
+            f"({failover['failed_reads']} reads; answers seen: {', '.join(failover['statuses'])}), and they were "
+            f"{'still logged in' if failover['still_logged_in'] else '**logged out**'} after it."
+        ),
+        "",
+    ]
+    return lines
 
 
 def fair_comparison(node: dict | None) -> list[str]:
