@@ -25,8 +25,10 @@ def merge_visitor_cart(sender, request, user, visitor_tag, **kwargs):
     page, nothing changed, and the visitor can try again with their cart.
     Redis failing between that step and the merge's fails the login too,
     and leaves the visitor's lines in Redis under a tag that no session
-    names any more, until they expire; failing after the merge's, the lines
-    are the user's (storage.merge).
+    names any more, until they expire; failing within the merge (three
+    steps), a merge of the same visitor's cart for the same user finishes
+    it, neither losing a line nor adding one twice; failing after it, the
+    lines are the user's (storage.merge).
     """
     merge = import_string(settings.CART_MERGE_FUNCTION)
     added = merge(source=visitor_cart(visitor_tag), target=user_cart(api.tag_of_user(user)))

@@ -56,6 +56,7 @@ _SET = api.LuaScript(__file__, "set.lua", codes=LineAnswer)
 _COUNT_WITH_SESSION = api.LuaScript(__file__, "count_with_session.lua")
 _CLAIM = api.LuaScript(__file__, "claim.lua")
 _MERGE_INTO = api.LuaScript(__file__, "merge_into.lua")
+_SETTLE = api.LuaScript(__file__, "settle.lua")
 _CHECKOUT_TOKEN = api.LuaScript(__file__, "checkout_token.lua")
 _REMOVE_UNITS = api.LuaScript(__file__, "remove_units.lua")
 
@@ -178,34 +179,79 @@ def clear(*, cart: CartRef) -> None:
     _redis().delete(cart.key)
 
 
+# A merge that finds new lines in the visitor's cart when it settles runs
+# again for them; each round takes what was added during the one before,
+# so this bounds a visitor who keeps adding while logging in.
+MERGE_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A visitor's cart lines claimed for a user by one merge (its id), until the merge settles."""
+
+    merge_id: str
+    lines: dict[int, int]
+
+
 def merge(*, source: CartRef, target: CartRef, line_cap: int, max_lines: int) -> dict[int, int]:
     """
     Move every line of source into target, capped; returns the units added per product.
 
     The two carts have different owners' tags, so different Redis Cluster
-    slots: no one script may touch both. So source is claimed for target's
-    owner and read (a second user merging it at once gets nothing), its
-    lines are added to target by a script that remembers having merged
-    source (the same user merging it again adds nothing), and source is
-    deleted. Should Redis fail between the steps, nothing is lost: the
-    lines are still in source, claimed for the same user, or already in
-    target and remembered there.
+    slots: no one script may touch both. So a merge takes three steps, each
+    one script in one slot: claim (source's lines move aside under a merge
+    id, claimed for target's owner), apply (the lines are added to target
+    once per merge id) and settle (the claimed lines are dropped). A
+    failure between any two leaves a state the next merge for the same
+    user finishes, without losing a line or adding one twice: claimed lines
+    are claimed again under the same id, and an applied id is not applied
+    again. A second user gets nothing of a cart claimed for another.
     """
-    claimed = _CLAIM(
+    added: dict[int, int] = {}
+    for _round in range(MERGE_ROUNDS):
+        claim = claim_for_merge(source=source, target=target)
+        if claim is None:
+            break
+        for product, units in apply_merge(claim, target=target, line_cap=line_cap, max_lines=max_lines).items():
+            added[product] = added.get(product, 0) + units
+        if not settle_merge(claim, source=source, target=target):
+            break
+    return added
+
+
+def claim_for_merge(*, source: CartRef, target: CartRef) -> Claim | None:
+    """Step 1: source's lines, claimed for target's owner (the same claim again for a retry); None for none."""
+    answer = _CLAIM(
         client=_redis(),
-        keys=[source.key, keys.cart_claim(source.tag)],
-        args=[target.tag, settings.SESSION_COOKIE_AGE],
+        keys=[source.key, keys.cart_claim(source.tag), keys.cart_merging(source.tag)],
+        args=[target.tag, settings.SESSION_COOKIE_AGE, secrets.token_urlsafe(12)],
     )
-    lines = {int(claimed[i]): int(claimed[i + 1]) for i in range(0, len(claimed), 2)}
-    if not lines:
-        return {}
+    if not answer:
+        return None
+    merge_id, pairs = answer[0], answer[1:]
+    merge_id = merge_id.decode() if isinstance(merge_id, bytes) else merge_id
+    return Claim(merge_id=merge_id, lines={int(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)})
+
+
+def apply_merge(claim: Claim, *, target: CartRef, line_cap: int, max_lines: int) -> dict[int, int]:
+    """Step 2: the claimed lines added to target, once per merge id; returns what was added."""
     added = _MERGE_INTO(
         client=_redis(),
         keys=[target.key, keys.merged_carts(target.tag)],
-        args=[source.tag, line_cap, max_lines, target.ttl, settings.SESSION_COOKIE_AGE, *_pairs(lines)],
+        args=[claim.merge_id, line_cap, max_lines, target.ttl, settings.SESSION_COOKIE_AGE, *_pairs(claim.lines)],
     )
-    clear(cart=source)
     return {int(added[i]): int(added[i + 1]) for i in range(0, len(added), 2)}
+
+
+def settle_merge(claim: Claim, *, source: CartRef, target: CartRef) -> bool:
+    """Step 3: the claimed lines dropped; True when source got new lines meanwhile (another round)."""
+    return bool(
+        _SETTLE(
+            client=_redis(),
+            keys=[keys.cart_merging(source.tag), keys.cart_claim(source.tag), source.key],
+            args=[target.tag, claim.merge_id],
+        )
+    )
 
 
 def contents(*, cart: CartRef) -> dict[int, int]:

@@ -9,8 +9,9 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:user-sessions:{tag}          a user's index of sessions: public id -> session id
     shop:cart:{tag}                   the cart: product id -> quantity
     shop:checkout-token:{tag}         the cart's checkout token
-    shop:merged-carts:{tag}           visitors' carts merged into a user's cart at login
-    shop:cart-claim:{tag}             the user a visitor's cart is being merged into
+    shop:merged-carts:{tag}           the ids of merges applied to a user's cart at login
+    shop:cart-claim:{tag}             the user a visitor's cart is being merged into, and the merge's id
+    shop:cart-merging:{tag}           a visitor's cart lines claimed by a merge, until it settles
     shop:cart-add:{tag}:<add id>      an add to the cart that ran, kept a moment (cart.storage)
     shop:user-record:{tag}            what a request needs of the user (session_state.user_records)
 
@@ -138,6 +139,10 @@ def merged_carts(tag: str) -> str:
 
 def cart_claim(tag: str) -> str:
     return f"{PREFIX}:cart-claim:{{{tag}}}"
+
+
+def cart_merging(tag: str) -> str:
+    return f"{PREFIX}:cart-merging:{{{tag}}}"
 
 
 def cart_add(tag: str, add_id: str) -> str:

@@ -1,14 +1,15 @@
--- Add a visitor's cart lines (read from their cart before) into a user's
--- cart at login, once: the visitor's tag is remembered with the user's
--- cart, so a second login racing with the same visitor's cart adds
--- nothing. Quantities add, capped; a line beyond the most lines is left.
--- ARGV: the visitor's tag, line cap, max lines, cart ttl, how long the
--- merge is remembered, then product id, units, product id, units, ...
+-- Step 2 of a merge at login (cart.storage.merge), in the user's slot: add
+-- the claimed lines to the user's cart, once per merge id: the id is
+-- remembered with the user's cart, so the same merge applied again (a
+-- retry, a racing login) adds nothing. Quantities add, capped; a line
+-- beyond the most lines is left.
+-- ARGV: the merge id, line cap, max lines, cart ttl, how long the merge is
+-- remembered, then product id, units, product id, units, ...
 -- Returns what was added: product id, units, ...
 local cart, merged = KEYS[1], KEYS[2]
-local visitor, line_cap, max_lines, ttl, remember = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local merge_id, line_cap, max_lines, ttl, remember = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 
-if redis.call('SADD', merged, visitor) == 0 then
+if redis.call('SADD', merged, merge_id) == 0 then
   return {}
 end
 redis.call('EXPIRE', merged, remember)

@@ -3,6 +3,7 @@ from django.test import Client
 
 from cart import storage
 from cart.services import merge_carts
+from session_state import keys
 from tests.shopping import add, cart_of, contents_of, summary, visitor_cart_of
 
 LOGIN = {"username": "alice", "password": "correct-horse-battery"}
@@ -50,18 +51,59 @@ def test_merging_the_same_cart_twice_adds_it_once(client, user, mug):
     assert second == {}
 
 
-def test_merging_a_cart_that_was_put_back_meanwhile_still_adds_it_once(client, user, mug):
+# A merge is three steps, each a script in one slot (storage.merge): claim
+# in the visitor's slot, apply in the user's, settle in the visitor's. A
+# failure between two steps (Redis down, the worker killed) is a merge
+# stopped there; the next login of the same user runs it again.
+
+
+def test_a_merge_stopped_after_its_claim_adds_the_lines_once_when_run_again(client, user, mug, redis_client):
     add(client, mug, 3)
     visitor = visitor_cart_of(client)
-    merge_carts(source=visitor, target=cart_of(user))
-    # As if Redis had failed between adding the lines to the user's cart and
-    # deleting the visitor's: a second login finds them both.
-    storage.add(cart=visitor, product_id=mug.pk, quantity=3, line_cap=99, max_lines=50)
+    storage.claim_for_merge(source=visitor, target=cart_of(user))
 
-    second = merge_carts(source=visitor, target=cart_of(user))
+    added = merge_carts(source=visitor, target=cart_of(user))
 
-    assert second == {}
-    assert storage.contents(cart=cart_of(user)) == {mug.pk: 3}
+    assert added == {mug.pk: 3}
+    assert contents_of(user) == {mug.pk: 3}
+    assert redis_client.exists(visitor.key, keys.cart_merging(visitor.tag)) == 0
+
+
+def test_a_merge_stopped_after_applying_adds_nothing_more_when_run_again(client, user, mug, redis_client):
+    add(client, mug, 3)
+    visitor = visitor_cart_of(client)
+    claim = storage.claim_for_merge(source=visitor, target=cart_of(user))
+    storage.apply_merge(claim, target=cart_of(user), line_cap=99, max_lines=50)
+
+    added = merge_carts(source=visitor, target=cart_of(user))
+
+    assert added == {}
+    assert contents_of(user) == {mug.pk: 3}
+    assert redis_client.exists(visitor.key, keys.cart_merging(visitor.tag)) == 0
+
+
+def test_what_a_visitor_adds_after_a_stopped_merge_is_merged_too(client, user, mug, board):
+    add(client, mug, 3)
+    visitor = visitor_cart_of(client)
+    claim = storage.claim_for_merge(source=visitor, target=cart_of(user))
+    storage.apply_merge(claim, target=cart_of(user), line_cap=99, max_lines=50)
+    add(client, board, 2)  # the login failed: still a visitor, who goes on shopping
+
+    added = merge_carts(source=visitor, target=cart_of(user))
+
+    assert added == {board.pk: 2}
+    assert contents_of(user) == {mug.pk: 3, board.pk: 2}
+
+
+def test_a_claim_made_again_for_the_same_user_is_the_same_merge(client, user, mug):
+    add(client, mug, 3)
+    visitor = visitor_cart_of(client)
+
+    first = storage.claim_for_merge(source=visitor, target=cart_of(user))
+    again = storage.claim_for_merge(source=visitor, target=cart_of(user))
+
+    assert first == again
+    assert first.lines == {mug.pk: 3}
 
 
 def test_after_login_the_visitors_cart_is_gone_from_redis(client, user, mug, redis_client):

@@ -18,7 +18,7 @@ SCRIPTS = sorted(ROOT.glob("*/scripts/*.lua"))
 # Commands whose first argument is a key.
 KEY_COMMANDS = {
     "GET", "SET", "DEL", "EXISTS", "EXPIRE", "PEXPIRE", "HGET", "HSET", "HDEL", "HLEN", "HVALS",
-    "HGETALL", "HINCRBY", "SADD", "INCR", "DECR", "TTL", "ZADD", "ZREMRANGEBYSCORE",
+    "HGETALL", "HINCRBY", "SADD", "INCR", "DECR", "TTL", "ZADD", "ZREMRANGEBYSCORE", "RENAME",
 }  # fmt: skip
 # Commands that name no key: TIME, and PUBLISH, whose first argument is a channel.
 KEYLESS_COMMANDS = {"TIME", "PUBLISH"}
@@ -69,7 +69,11 @@ def test_there_are_scripts_to_check():
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: f"{path.parent.parent.name}/{path.name}")
 def test_every_script_names_its_keys_first_and_touches_only_keys_it_was_given(script):
-    code = [line.strip() for line in script.read_text().splitlines() if line.strip() and not line.strip().startswith("--")]
+    code = [
+        line.strip()
+        for line in script.read_text().splitlines()
+        if line.strip() and not line.strip().startswith("--")
+    ]
     declared = set()
     for line in code:
         assignment = re.match(r"local ([\w, ]+) = (.*)", line)
@@ -79,6 +83,11 @@ def test_every_script_names_its_keys_first_and_touches_only_keys_it_was_given(sc
         if loop and loop.group(2) in declared | {"KEYS"}:
             declared.add(loop.group(1))
     touched = re.findall(r"redis\.call\('(\w+)', ([^,)]+)", script.read_text())
+    # RENAME names a second key: it must be declared too.
+    touched += [
+        ("RENAME", new_name)
+        for new_name in re.findall(r"redis\.call\('RENAME', [^,]+, ([^,)]+)", script.read_text())
+    ]
 
     assert code[0].startswith("local ") and "KEYS" in code[0]
     assert [

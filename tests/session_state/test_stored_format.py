@@ -7,6 +7,7 @@ still reads, so that a deploy logs nobody out.
 import hashlib
 import json
 
+import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
@@ -120,6 +121,7 @@ def test_an_apps_own_keys_are_stored_as_they_are():
     assert json.loads(fields.encode({"b": 1, "colour": "red"})) == {"b": 1, "colour": "red"}
 
 
+@pytest.mark.usefixtures("fresh_revocations_feed")  # a token is checked against what this worker knows
 def test_an_api_login_stored_under_the_former_names_still_refreshes(user, redis_client):
     pair = api.start_token_login(user=user, address="127.0.0.1", user_agent="test")
     key = keys.session(pair.refresh_token.partition(".")[0])
@@ -148,6 +150,7 @@ def test_a_bridging_release_writes_sessions_under_the_long_names(settings, clien
     assert isinstance(stored["_login_at"], float)
 
 
+@pytest.mark.usefixtures("fresh_revocations_feed")
 def test_a_bridging_release_keeps_api_logins_under_the_long_names_and_names_the_user_by_id(
     settings, user, redis_client
 ):
