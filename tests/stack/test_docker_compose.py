@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from deploy.stack import CLUSTER_NODE_TIMEOUT_MS
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -84,3 +86,16 @@ def test_secrets_come_from_the_environment_not_the_file():
 
     assert web_env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY")
     assert "${REDIS_PASSWORD" in web_env["REDIS_URL"]
+
+
+def test_the_cluster_profile_adds_six_cluster_nodes_as_the_local_stack_starts_them_and_joins_them():
+    cluster = {name for name, service in SERVICES.items() if "cluster" in service.get("profiles", [])}
+    node = SERVICES["cluster-1"]["command"]
+
+    assert cluster == {f"cluster-{n}" for n in range(1, 7)} | {"cluster-create"}
+    assert node[node.index("--cluster-enabled") + 1] == "yes"
+    assert node[node.index("--cluster-node-timeout") + 1] == str(CLUSTER_NODE_TIMEOUT_MS)
+    assert node[node.index("--cluster-require-full-coverage") + 1] == "no"
+    assert node[node.index("--maxmemory-policy") + 1] == "noeviction"
+    assert "--cluster-replicas 1" in SERVICES["cluster-create"]["command"][-1]
+    assert SERVICES["setup"]["depends_on"]["cluster-create"]["required"] is False
