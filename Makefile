@@ -11,7 +11,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Each time, the tests that run in process (all but the stack and browser
 # tests, which start their own Redis) run once more against a Redis Cluster
 # of six (TEST_REDIS=cluster, tests/redis_cluster.py), so that nothing works
-# on one Redis only.
+# on one Redis only. A test marked one_redis needs the one Redis (a proxy in
+# front of it), one marked cluster_only the cluster's replicas: each runs in
+# its own pass only.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 CLUSTER_PYTEST := TEST_REDIS=cluster $(BIN)/python -m pytest -m "not stack and not browser and not one_redis"
 
@@ -58,13 +60,13 @@ down: $(STAMP)
 # check for it.
 test: lint
 	$(BIN)/python -m deploy.stack ensure-chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not cluster_only"
 	$(CLUSTER_PYTEST)
 	@$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: lint
 	$(BIN)/python -m deploy.stack ensure-chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not cluster_only"
 	$(CLUSTER_PYTEST)
 
 test-cluster: $(STAMP)
@@ -78,7 +80,7 @@ test-postgres: $(STAMP)
 	$(BIN)/python -m deploy.stack ensure-chromium
 	@$(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1]).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null || \
 	  { echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): start it, set TEST_POSTGRES_URL, or run make test-sqlite."; exit 1; }
-	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -m "not cluster_only"
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(CLUSTER_PYTEST)
 
 bench: $(STAMP)

@@ -59,7 +59,14 @@ from redis.cluster import ClusterNode, RedisCluster
 
 from bench.demos import Browser
 from demo.data import DEMO_PASSWORD, DEMO_USERNAME
-from deploy.stack import BASE_DIR, CLUSTER_NODE_TIMEOUT_MS, Stack, find_or_apt_install, free_port
+from deploy.stack import (
+    BASE_DIR,
+    CLUSTER_NODE_TIMEOUT_MS,
+    FAILOVER_BOUND_SECONDS,
+    Stack,
+    find_or_apt_install,
+    free_port,
+)
 from ops.redis_cluster import primaries
 from session_state import index, keys
 
@@ -623,7 +630,9 @@ def failover_window(ours: EngineStack) -> dict:
         "promoted_after": promoted_after if promoted_after is not None else float("nan"),
         "failed_reads": len(failed),
         "statuses": sorted({str(status) for _at, status, _user in seen}),
-        "still_logged_in": all(user == DEMO_USERNAME for _at, status, user in seen if status == 200),
+        # Answered after the failover, and as the demo user every time it was answered.
+        "still_logged_in": seen[-1][1] == 200
+        and all(user == DEMO_USERNAME for _at, status, user in seen if status == 200),
     }
     print(
         f"  replica promoted {result['promoted_after']:.2f} s after the kill; reads failed for {window:.2f} s "
@@ -721,7 +730,7 @@ def targets(all_results: dict) -> list[tuple[str, str, bool]]:
         fair = ("not measured: Node.js is not installed", False)
     memory = ours["memory"]["empty cart"]
     cluster = all_results["redis_cluster"]
-    failover, failover_bound = cluster["failover"], 2 * CLUSTER_NODE_TIMEOUT_MS / 1000 + 1
+    failover = cluster["failover"]
     return [
         ("a logged-in page view that changes nothing: one Redis round trip",
          f"{page['round_trips']:.2f}", round(page["round_trips"], 1) == 1),
@@ -749,11 +758,11 @@ def targets(all_results: dict) -> list[tuple[str, str, bool]]:
         ("on the Redis Cluster: a logged-in page view and an add to cart, still one round trip each",
          f"{cluster['logged-in page']['round_trips']:.2f} and {cluster['add to cart']['round_trips']:.2f}",
          round(cluster["logged-in page"]["round_trips"], 1) == 1 and round(cluster["add to cart"]["round_trips"], 1) == 1),
-        ((f"on the Redis Cluster, a primary killed: its shoppers' requests fail for at most twice the node timeout "
-          f"plus a second ({failover_bound:.0f} s), and nobody is logged out"),
+        ((f"on the Redis Cluster, a primary killed: its shoppers' requests fail for about twice the node timeout "
+          f"plus a second at most ({FAILOVER_BOUND_SECONDS:.1f} s: deploy/stack.py), and nobody is logged out"),
          (f"{failover['window']:.2f} s (the replica promoted after {failover['promoted_after']:.2f} s; "
           f"{'still logged in' if failover['still_logged_in'] else 'logged out'})"),
-         failover["window"] <= failover_bound and failover["still_logged_in"]),
+         failover["window"] <= FAILOVER_BOUND_SECONDS and failover["still_logged_in"]),
         ("logged-in pages faster with Redis sessions than with database sessions on PostgreSQL",
          (f"{_percent(median(pages))} (median of {len(pages)} pairs, faster in {won}); "
          f"control, the anonymous page: {_percent(median(control))}"),

@@ -114,7 +114,8 @@ def _in_time(status: int) -> None:
         raise ChangeTooLate("Redis ran an add after its deadline, and so left the cart as it was")
 
 
-def new_add_id() -> str:
+def _new_id() -> str:
+    """An add's or a merge's id: random, and unique among the owner's for as long as it is kept."""
     return secrets.token_urlsafe(12)
 
 
@@ -123,10 +124,10 @@ def add(
 ) -> tuple[int, int]:
     """
     Add units to a line. Returns (CHANGED or why not, the line's quantity now).
-    add_id names this add (new_add_id(), made here unless given): the same
-    add sent again is counted once.
+    add_id names this add (made here unless given): the same add sent again
+    is counted once.
     """
-    add_id = add_id or new_add_id()
+    add_id = add_id or _new_id()
     _stored, _record, status, now = _ADD(
         client=_redis(),
         keys=[cart.key, keys.cart_add(cart.tag, add_id)],
@@ -143,7 +144,7 @@ def add_with_session(
     add(), made only if the session exists, in the same round trip as reading
     it (the session store adopts it). NO_SESSION when it does not: nothing changed.
     """
-    add_id = add_id or new_add_id()
+    add_id = add_id or _new_id()
     status, now = api.read_along(
         session,
         script=_ADD,
@@ -179,12 +180,6 @@ def clear(*, cart: CartRef) -> None:
     _redis().delete(cart.key)
 
 
-# A merge that finds new lines in the visitor's cart when it settles runs
-# again for them; each round takes what was added during the one before,
-# so this bounds a visitor who keeps adding while logging in.
-MERGE_ROUNDS = 3
-
-
 @dataclass(frozen=True)
 class Claim:
     """A visitor's cart lines claimed for a user by one merge (its id), until the merge settles."""
@@ -206,16 +201,19 @@ def merge(*, source: CartRef, target: CartRef, line_cap: int, max_lines: int) ->
     user finishes, without losing a line or adding one twice: claimed lines
     are claimed again under the same id, and an applied id is not applied
     again. A second user gets nothing of a cart claimed for another.
+    (Which merge runs again: a racing login's, already under way. A login
+    that failed has retired the visitor's id, and Django sets no cookie on
+    a 5xx answer: the lines stay claimed, for nobody else, until they
+    expire; cart.receivers.)
     """
-    added: dict[int, int] = {}
-    for _round in range(MERGE_ROUNDS):
-        claim = claim_for_merge(source=source, target=target)
-        if claim is None:
-            break
-        for product, units in apply_merge(claim, target=target, line_cap=line_cap, max_lines=max_lines).items():
-            added[product] = added.get(product, 0) + units
-        if not settle_merge(claim, source=source, target=target):
-            break
+    claim = claim_for_merge(source=source, target=target)
+    if claim is None:
+        return {}
+    added = apply_merge(claim=claim, target=target, line_cap=line_cap, max_lines=max_lines)
+    # Settled only once a replica has the user's cart with the lines: a
+    # failover that lost them would otherwise lose the claimed copy too.
+    if api.wait_for_a_replica(key=target.key):
+        settle_merge(claim=claim, source=source, target=target)
     return added
 
 
@@ -224,7 +222,7 @@ def claim_for_merge(*, source: CartRef, target: CartRef) -> Claim | None:
     answer = _CLAIM(
         client=_redis(),
         keys=[source.key, keys.cart_claim(source.tag), keys.cart_merging(source.tag)],
-        args=[target.tag, settings.SESSION_COOKIE_AGE, secrets.token_urlsafe(12)],
+        args=[target.tag, settings.SESSION_COOKIE_AGE, _new_id()],
     )
     if not answer:
         return None
@@ -233,7 +231,7 @@ def claim_for_merge(*, source: CartRef, target: CartRef) -> Claim | None:
     return Claim(merge_id=merge_id, lines={int(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)})
 
 
-def apply_merge(claim: Claim, *, target: CartRef, line_cap: int, max_lines: int) -> dict[int, int]:
+def apply_merge(*, claim: Claim, target: CartRef, line_cap: int, max_lines: int) -> dict[int, int]:
     """Step 2: the claimed lines added to target, once per merge id; returns what was added."""
     added = _MERGE_INTO(
         client=_redis(),
@@ -243,14 +241,12 @@ def apply_merge(claim: Claim, *, target: CartRef, line_cap: int, max_lines: int)
     return {int(added[i]): int(added[i + 1]) for i in range(0, len(added), 2)}
 
 
-def settle_merge(claim: Claim, *, source: CartRef, target: CartRef) -> bool:
-    """Step 3: the claimed lines dropped; True when source got new lines meanwhile (another round)."""
-    return bool(
-        _SETTLE(
-            client=_redis(),
-            keys=[keys.cart_merging(source.tag), keys.cart_claim(source.tag), source.key],
-            args=[target.tag, claim.merge_id],
-        )
+def settle_merge(*, claim: Claim, source: CartRef, target: CartRef) -> None:
+    """Step 3: the claimed lines dropped, if the claim is still this merge's."""
+    _SETTLE(
+        client=_redis(),
+        keys=[keys.cart_merging(source.tag), keys.cart_claim(source.tag)],
+        args=[target.tag, claim.merge_id],
     )
 
 

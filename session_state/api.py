@@ -20,7 +20,7 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from . import access_tokens, index, keys, revocations, token_logins, user_records
 from .access_tokens import AccessToken, InvalidAccessToken
-from .connection import redis_client
+from .connection import redis_client, wait_for_a_replica
 from .fields import LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
 from .lua import LuaScript
 from .models import UserTag
@@ -60,6 +60,7 @@ __all__ = [
     "tag_of_user",
     "take_visitor_tag_before_login",
     "user_of_access_token",
+    "wait_for_a_replica",
 ]
 
 UserSession = index.UserSession

@@ -19,11 +19,12 @@ def redis_client():
     return get_redis_connection(settings.SESSION_REDIS_ALIAS)
 
 
-def wait_for_a_replica(*, key: str) -> None:
+def wait_for_a_replica(*, key: str) -> bool:
     """
-    After a login or a new session id, written to key's primary: wait (at
-    most REDIS_REPLICA_WAIT_MS) until REDIS_WAIT_FOR_REPLICAS replicas have
-    it, so that a failover right after it does not lose it.
+    After a write to key's primary that a failover must not undo (a login,
+    a new session id, a logout, a revocation, a merged cart): wait (at most
+    REDIS_REPLICA_WAIT_MS) until REDIS_WAIT_FOR_REPLICAS replicas have it.
+    True when they have (or none is asked for).
 
     WAIT is a command of its own (not allowed in a script since Redis 7.0),
     on the connection that wrote: it waits for that connection's writes.
@@ -37,7 +38,7 @@ def wait_for_a_replica(*, key: str) -> None:
     """
     replicas = settings.REDIS_WAIT_FOR_REPLICAS
     if not replicas:
-        return
+        return True
     client = redis_client()
     try:
         if isinstance(client, RedisCluster):
@@ -46,12 +47,15 @@ def wait_for_a_replica(*, key: str) -> None:
         else:
             acknowledged = client.wait(replicas, settings.REDIS_REPLICA_WAIT_MS)
     except REDIS_FAILURES as error:
-        logger.warning("No replica acknowledged a login (WAIT failed: %s)", error)
-        return
+        logger.warning("No replica acknowledged a write to %s (WAIT failed: %s)", key, error)
+        return False
     if acknowledged < replicas:
         logger.warning(
-            "A login was acknowledged by %s of %s replicas within %s ms: a failover now could lose it",
+            "A write to %s was acknowledged by %s of %s replicas within %s ms: a failover now could lose it",
+            key,
             acknowledged,
             replicas,
             settings.REDIS_REPLICA_WAIT_MS,
         )
+        return False
+    return True

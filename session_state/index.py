@@ -154,6 +154,9 @@ def end_listed(*, tag: str, listed: dict[str, str]) -> int:
             args=[value for public_id, session_id in listed.items() for value in (public_id, session_id)],
         )
         ended += count
+        if count:
+            # A logout a failover undid would bring the session back.
+            wait_for_a_replica(key=keys.user_sessions(tag))
         if not moved:
             break
         moved = [public_id.decode() for public_id in moved]

@@ -27,7 +27,7 @@ from django.conf import settings
 from ops.redis_cluster import REDIS_FAILURES
 
 from . import keys
-from .connection import redis_client
+from .connection import redis_client, wait_for_a_replica
 from .lua import LuaScript
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ def revoke(*, login_ids: list[str]) -> None:
         keys=[keys.revoked_logins()],
         args=[keys.revocations_channel(), now, until, *login_ids],
     )
+    # Lost in a failover, it would make the tokens good again on every worker started after it.
+    wait_for_a_replica(key=keys.revoked_logins())
 
 
 def is_revoked(login_id: str) -> bool:

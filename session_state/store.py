@@ -247,7 +247,8 @@ class SessionStore(SessionBase):
             )
         if answer == MoveAnswer.ENDED:
             raise SessionInterrupted("This session was ended elsewhere while its id was being renewed.")
-        if answer == MoveAnswer.MOVED:
+        if answer == MoveAnswer.MOVED and keys.is_logged_in_id(new_id):
+            # A visitor's new id lives only until bind_to_user replaces it, which waits itself.
             wait_for_a_replica(key=keys.session(new_id))
         return answer == MoveAnswer.MOVED
 

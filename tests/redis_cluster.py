@@ -50,6 +50,18 @@ class SuiteCluster:
         for name in self.stack.redis_servers:
             self.stack.send_signal(name, signum)
 
+    def replica_of_primary_holding(self, key: str) -> str:
+        """The stack's name of the replica of the node that is primary for key's slot."""
+        primary = self.stack.cluster_primary_of(key)
+        address = f"127.0.0.1:{self.stack.port_of(primary)}"
+        primary_id = self.stack.redis_cli(address, "cluster", "myid").strip()
+        replica_port = next(
+            int(fields[1].split("@")[0].rsplit(":", 1)[1])
+            for fields in (line.split() for line in self.stack.redis_cli(address, "cluster", "nodes").splitlines())
+            if fields[3] == primary_id
+        )
+        return next(name for name in self.stack.redis_servers if self.stack.port_of(name) == replica_port)
+
     def client(self) -> RedisCluster:
         return RedisCluster(startup_nodes=[ClusterNode(h, p) for h, p in self.nodes], decode_responses=True)
 

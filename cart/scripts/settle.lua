@@ -1,12 +1,11 @@
 -- Step 3 of a merge at login (cart.storage.merge), in the visitor's slot:
 -- the claimed lines are in the user's cart, so drop them, if the claim is
 -- still this merge's. The claim stays (until it expires), so that no other
--- user takes what the visitor adds later. Returns 1 when the visitor's
--- cart got new lines meanwhile, for another round.
-local pending, claim, cart = KEYS[1], KEYS[2], KEYS[3]
+-- user takes this visitor's cart.
+local pending, claim = KEYS[1], KEYS[2]
 local user_tag, merge_id = ARGV[1], ARGV[2]
 
 if redis.call('GET', claim) == user_tag .. ' ' .. merge_id then
   redis.call('DEL', pending)
 end
-return redis.call('EXISTS', cart)
+return 0

@@ -28,6 +28,7 @@ def keys_of_a_user(tag: str) -> list[str]:
         keys.user_record(tag),
         keys.former_user_record(tag),
         keys.cart(tag),
+        keys.cart_add(tag, "an-add-id"),
         keys.checkout_token(tag),
         keys.merged_carts(tag),
     ]
@@ -37,8 +38,10 @@ def keys_of_a_visitor(tag: str) -> list[str]:
     return [
         keys.session(keys.new_session_id(mark=keys.ANONYMOUS_MARK, tag=tag)),
         *keys.named_by_visitor(tag),
+        keys.cart_add(tag, "an-add-id"),
         keys.checkout_token(tag),
         keys.cart_claim(tag),
+        keys.cart_merging(tag),
     ]
 
 

@@ -7,6 +7,7 @@ WAIT times out, which must not stop the login.
 """
 
 import logging
+import signal
 
 import pytest
 
@@ -82,3 +83,31 @@ def test_every_primary_of_the_suites_cluster_has_a_replica_to_wait_for(redis_cli
     assert {primary.info("replication")["connected_slaves"] for primary in primaries(redis_client)} == {
         expected
     }
+
+
+def test_a_logout_waits_for_a_replica(logged_in_client, waiting, redis_client):
+    reset_command_stats(redis_client)
+
+    logged_in_client.post("/accounts/logout/")
+
+    assert command_calls(redis_client).get("wait") == 1
+
+
+@pytest.mark.cluster_only
+def test_the_wait_is_for_the_write_itself_so_a_frozen_replica_is_noticed(
+    client, user, waiting, redis_client, redis_server, caplog
+):
+    # WAIT counts the writes of the connection it is sent on: sent on
+    # another one, it would find nothing to wait for and answer at once.
+    _log_in(client)
+    session_key = keys.session(client.session.session_key)
+    replica = redis_server.replica_of_primary_holding(session_key)
+
+    redis_server.stack.send_signal(replica, signal.SIGSTOP)
+    try:
+        with caplog.at_level(logging.WARNING, logger="session_state.connection"):
+            client.session.cycle_key()
+    finally:
+        redis_server.stack.send_signal(replica, signal.SIGCONT)
+
+    assert "a failover now could lose it" in caplog.text

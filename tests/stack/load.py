@@ -1,5 +1,6 @@
 """A bounded load of logged-in shoppers, for the fault tests: what each one saw."""
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -54,7 +55,11 @@ class ShopperLoad:
             product = self.product_ids[n % len(self.product_ids)]
             n += 1
             self._note(record, lambda: shopper.get("/accounts/profile/"), page=True)
-            self._note(record, lambda product=product: shopper.post(f"/cart/add/{product}/", {"quantity": 1}), page=False)
+            self._note(
+                record,
+                lambda product=product: shopper.post(f"/cart/add/{product}/", {"quantity": 1}),
+                page=False,
+            )
             time.sleep(self.pause)
 
     @staticmethod
@@ -80,7 +85,27 @@ class ShopperLoad:
         return [record for _shopper, record in self.shoppers]
 
     def cart_counts(self):
-        return {record.username: shopper.get("/cart/summary/").json()["count"] for shopper, record in self.shoppers}
+        return {
+            record.username: shopper.get("/cart/summary/").json()["count"]
+            for shopper, record in self.shoppers
+        }
 
     def still_logged_in(self):
-        return {record.username: shopper.get("/accounts/profile/").status_code == 200 for shopper, record in self.shoppers}
+        return {
+            record.username: shopper.get("/accounts/profile/").status_code == 200
+            for shopper, record in self.shoppers
+        }
+
+
+PASSWORD = "sturdy-kettle-93"
+
+
+def register_accounts(stack, *, named_after: str, count: int) -> list[tuple[str, str]]:
+    """count fresh accounts on the stack, named after a test (so that every cart starts empty): (username, password)."""
+    # A username's characters only; the end of the name, which keeps [cart] and [session] apart.
+    name = re.sub(r"[^\w.@+-]", "", named_after)[-40:]
+    made = []
+    for n in range(count):
+        Shopper(stack).register(f"{name}-{n}", PASSWORD)
+        made.append((f"{name}-{n}", PASSWORD))
+    return made

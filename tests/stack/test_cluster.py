@@ -50,6 +50,19 @@ def cart_count(shopper) -> int:
     return shopper.get("/cart/summary/").json()["count"]
 
 
+def two_dishes_on_another_device_and_three_in_a_visitors_cart(
+    stack, account, products
+) -> tuple[Shopper, Shopper]:
+    """(the account logged in on another device, 2 dishes in its cart; a visitor, not logged in, with 3)."""
+    dish = products["double-dish"]
+    other_device = Shopper(stack)
+    other_device.login(*account)
+    other_device.post(f"/cart/add/{dish}/", {"quantity": 2})
+    visitor = Shopper(stack)
+    visitor.post(f"/cart/add/{dish}/", {"quantity": 3})
+    return other_device, visitor
+
+
 def test_the_cluster_has_three_primaries_each_with_a_replica_and_every_slot_served(cluster_stack, cluster):
     nodes = cluster.cluster_nodes()
     primaries = [node for node in nodes.values() if "master" in node["flags"]]
@@ -89,12 +102,9 @@ def test_a_session_and_its_users_keys_live_on_the_cluster_under_the_users_tag(
 def test_a_visitors_cart_is_merged_into_the_users_cart_at_login_across_slots(
     cluster_stack, account, products, cluster
 ):
-    dish = products["double-dish"]
-    other_device = Shopper(cluster_stack)
-    other_device.login(*account)
-    other_device.post(f"/cart/add/{dish}/", {"quantity": 2})
-    visitor = Shopper(cluster_stack)
-    visitor.post(f"/cart/add/{dish}/", {"quantity": 3})
+    other_device, visitor = two_dishes_on_another_device_and_three_in_a_visitors_cart(
+        cluster_stack, account, products
+    )
     visitor_tag = keys.tag_of(visitor.session_id)
 
     visitor.login(*account)
@@ -102,15 +112,13 @@ def test_a_visitors_cart_is_merged_into_the_users_cart_at_login_across_slots(
     assert cart_count(visitor) == 5
     assert cart_count(other_device) == 5
     assert cluster.exists(keys.cart(visitor_tag)) == 0
+    assert cluster.exists(keys.cart_merging(visitor_tag)) == 0
 
 
 def test_racing_logins_on_both_app_servers_merge_the_visitors_cart_once(cluster_stack, account, products):
-    dish = products["double-dish"]
-    other_device = Shopper(cluster_stack)
-    other_device.login(*account)
-    other_device.post(f"/cart/add/{dish}/", {"quantity": 2})
-    visitor = Shopper(cluster_stack)
-    visitor.post(f"/cart/add/{dish}/", {"quantity": 3})
+    other_device, visitor = two_dishes_on_another_device_and_three_in_a_visitors_cart(
+        cluster_stack, account, products
+    )
     tabs = [Shopper(cluster_stack, visitor.address) for _tab in range(6)]
     for tab in tabs:
         tab.use_session_id(visitor.session_id)

@@ -6,7 +6,6 @@ shopper saw: only answers and clear 503s, nobody logged out, no
 acknowledged add lost and none counted twice.
 """
 
-import re
 import signal
 import subprocess
 import threading
@@ -14,24 +13,17 @@ import time
 
 import pytest
 
-from deploy.stack import CLUSTER_NODE_TIMEOUT_MS, CLUSTER_NODES, redis_cli_binary
+from deploy.stack import CLUSTER_NODES, FAILOVER_BOUND_SECONDS, redis_cli_binary
 from session_state import keys
-from tests.stack.load import ShopperLoad
+from tests.stack.load import PASSWORD, ShopperLoad, register_accounts
 from tests.stack.products import create_test_products
 from tests.stack.shopper import Shopper
 
 pytestmark = [pytest.mark.stack, pytest.mark.fault]
 
 SHOPPERS = 8
-PASSWORD = "sturdy-kettle-93"
-# A primary that stops answering is replaced by its replica once the others
-# have missed it for the node timeout, agreed on it by gossip (a fraction of
-# the timeout), and the replica has waited 0.5 to 1 s before its election:
-# about twice the node timeout plus a second. Seen here, with the other core
-# busy: 2.1 to 2.9 s. The cluster's own clock ticks every 100 ms, later on
-# a loaded machine: half a second more is the bound. The shop finds the new
-# primary at its next error.
-FAILOVER_BOUND = 2 * CLUSTER_NODE_TIMEOUT_MS / 1000 + 1 + 0.5
+# Why this long: deploy.stack. The shop finds the new primary at its next error.
+FAILOVER_BOUND = FAILOVER_BOUND_SECONDS
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +41,7 @@ def products(stack):
 
 @pytest.fixture
 def accounts(stack, request):
-    """Fresh accounts for each test, so that every cart starts empty."""
-    made = []
-    name = re.sub(r"[^\w.@+-]", "", request.node.name)[-40:]  # [cart] and [session] apart
-    for n in range(SHOPPERS):
-        username = f"{name}-{n}"
-        Shopper(stack).register(username, PASSWORD)
-        made.append((username, PASSWORD))
-    return made
+    return register_accounts(stack, named_after=request.node.name, count=SHOPPERS)
 
 
 @pytest.fixture(autouse=True)

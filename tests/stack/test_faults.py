@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from deploy.stack import _unix_socket_accepts
-from tests.stack.load import ShopperLoad
+from tests.stack.load import ShopperLoad, register_accounts
 from tests.stack.products import create_test_products
 from tests.stack.shopper import Shopper
 
@@ -36,13 +36,7 @@ def products(fault_stack):
 
 @pytest.fixture
 def accounts(fault_stack, request):
-    """Fresh accounts for each test, so that every cart starts empty."""
-    made = []
-    for n in range(SHOPPERS):
-        username = f"{request.node.name[:40]}-{n}"
-        Shopper(fault_stack).register(username, "sturdy-kettle-93")
-        made.append((username, "sturdy-kettle-93"))
-    return made
+    return register_accounts(fault_stack, named_after=request.node.name, count=SHOPPERS)
 
 
 def wait_for(condition, timeout=30, what="the condition"):
