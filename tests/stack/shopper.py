@@ -9,10 +9,14 @@ from requests.adapters import HTTPAdapter
 
 SESSION_COOKIE = "__Host-shop_session"
 
-# Each shopper connects from an address of its own on the loopback network,
-# as if from another machine, so that per-address login limits of one test
-# do not reach into the next.
-_addresses = (f"127.0.0.{n}" for n in itertools.count(10))
+# Each shopper connects from an address of its own on the loopback network
+# (all of 127.0.0.0/8), as if from another machine, so that per-address
+# login limits of one test do not reach into the next. Past 127.0.0.255 into
+# the next octets: a run makes more shoppers than one octet holds (the
+# cluster's fault tests log in anew throughout a reshard).
+_addresses = (
+    f"127.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}" for n in itertools.count(10) if 0 < n & 255 < 255
+)
 
 
 class _FromAddress(HTTPAdapter):
