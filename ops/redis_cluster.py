@@ -2,7 +2,7 @@
 Redis Cluster behind django-redis, which has no cluster client of its own
 (declined in jazzband/django-redis #208; #606 and #710 are open): a
 connection factory that hands django-redis one redis-py RedisCluster per
-worker process, what every primary of it says, and the errors that mean
+worker thread, what every primary of it says, and the errors that mean
 "Redis cannot answer" on a cluster as well as on one Redis.
 
 Settings (shop/settings/base.py) choose it when REDIS_CLUSTER_NODES is set:

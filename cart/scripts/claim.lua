@@ -2,10 +2,9 @@
 -- claim the visitor's cart for the user, once. The cart's lines move aside
 -- (RENAME) under a merge id, and the claim names the user and that id;
 -- the same user again (a retry after a failure, a racing login) gets the
--- same id and the same lines, and adds made meanwhile stay in the cart for
--- a next round. Another user gets nothing: a visitor's cart goes to one
--- account. Returns {merge id, product id, units, ...}, or {} for nothing
--- to merge.
+-- same id and the same lines. Another user gets nothing: a visitor's cart
+-- goes to one account. Returns {merge id, product id, units, ...}, or {}
+-- for nothing to merge.
 local cart, claim, pending = KEYS[1], KEYS[2], KEYS[3]
 local user_tag, ttl, new_merge_id = ARGV[1], ARGV[2], ARGV[3]
 

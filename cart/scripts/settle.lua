@@ -8,4 +8,3 @@ local user_tag, merge_id = ARGV[1], ARGV[2]
 if redis.call('GET', claim) == user_tag .. ' ' .. merge_id then
   redis.call('DEL', pending)
 end
-return 0
