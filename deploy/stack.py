@@ -26,6 +26,7 @@ Configuration, from the environment:
 """
 
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -64,21 +65,30 @@ class StackError(Exception):
     """Something the person starting the stack must fix; the message says what."""
 
 
+# Ports the stack picks for its servers, below the kernel's range of
+# ephemeral ports (32768-60999 on Linux). A port from that range, free when
+# picked, can be taken as the source port of an outgoing connection before
+# the server binds it (seen: nginx could not bind its HTTPS port while six
+# cluster nodes were connecting to each other). Cluster nodes have a range
+# of their own, whose cluster bus ports (10000 above) fall below the others.
+_SERVER_PORTS = range(26000, 32768)
+_CLUSTER_NODE_PORTS = range(10000, 16000)
+
+
 def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port on loopback that nothing listens on right now, outside the ephemeral range."""
+    return _free_port_from(_SERVER_PORTS)
 
 
 def free_cluster_port() -> int:
-    """
-    A free port for a cluster node: at most 55535, since the node also
-    listens on the port 10000 above it (the cluster bus), which must be free too.
-    """
+    """A free port for a cluster node, and free the port 10000 above it too (the cluster bus)."""
+    return _free_port_from(_CLUSTER_NODE_PORTS, bus=10000)
+
+
+def _free_port_from(ports: range, *, bus: int | None = None) -> int:
     while True:
-        port = free_port()
-        if port <= 55535 and port_is_free(port + 10000):
+        port = random.choice(ports)
+        if port_is_free(port) and (bus is None or port_is_free(port + bus)):
             return port
 
 
