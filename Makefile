@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 CLUSTER_PYTEST := TEST_REDIS=cluster $(BIN)/python -m pytest -m "not stack and not browser and not one_redis"
 
-.PHONY: run up down test test-sqlite test-postgres test-cluster lint bench demo-memory-sessions demo-deploy manage redis-cli clean help
+.PHONY: run up down test test-sqlite test-postgres test-cluster lint bench demos manage redis-cli clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make bench                         the session engines compared on this machine (bench/results/)"
 	@echo "make demo-memory-sessions          why sessions must not live in a worker's memory"
 	@echo "make demo-deploy                   a deployment under load, memory sessions against Redis"
+	@echo "make demos                         every failure story, then one table of them"
 	@echo "make manage ARGS='createsuperuser'   a manage.py command on the running stack"
 	@echo "make redis-cli ARGS=monitor          redis-cli on the stack's Redis"
 
@@ -88,11 +89,13 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.profiles
 
-demo-memory-sessions: $(STAMP)
-	$(BIN)/python -m bench.demos memory-sessions
+# make demo-<story>: one failure story of the design, broken then fixed
+# (bench/demos/); make demos: every one, then a table of them all.
+demo-%: $(STAMP)
+	$(BIN)/python -m bench.demos $*
 
-demo-deploy: $(STAMP)
-	$(BIN)/python -m bench.demos deploy
+demos: $(STAMP)
+	$(BIN)/python -m bench.demos all
 
 manage: $(STAMP)
 	$(BIN)/python -m deploy.stack manage $(ARGS)

@@ -57,7 +57,7 @@ import psycopg
 import redis
 from redis.cluster import ClusterNode, RedisCluster
 
-from bench.demos import Browser
+from bench.demos.common import Browser
 from demo.data import DEMO_PASSWORD, DEMO_USERNAME
 from deploy.stack import (
     BASE_DIR,
