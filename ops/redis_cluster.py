@@ -82,7 +82,12 @@ class ClusterConnectionFactory(ConnectionFactory):
         params = self.make_connection_params("")
         params.pop("url")
         pool_kwargs = dict(self.pool_cls_kwargs)
+        first_host, first_port = nodes[0]
         return ShopRedisCluster(
+            # Given as a URL too, because only then does redis-py build each
+            # node's pool with the pool options (the connection_class that
+            # ops.redis_commands needs); the seed nodes are the same.
+            url=f"redis://{first_host}:{first_port}/0",
             startup_nodes=[ClusterNode(host, port) for host, port in nodes],
             retry=pool_kwargs.pop("retry", None),
             # A shard whose primary is gone (and not yet replaced) fails the

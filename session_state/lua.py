@@ -14,6 +14,8 @@ from pathlib import Path
 
 from redis.commands.core import Script
 
+from ops.redis_commands import name_script
+
 
 class LuaScript:
     """A script from a .lua file: LuaScript(__file__, "add.lua", codes=AddAnswer)."""
@@ -29,6 +31,7 @@ class LuaScript:
         # serves every connection (EVALSHA, and EVAL once for a Redis that
         # has not seen it yet, after a restart or a failover).
         self._script = Script(None, source.encode())
+        name_script(sha=self._script.sha, name=filename)
 
     def __call__(self, *, client, keys: list[str], args: list):
         return self._script(keys=keys, args=args, client=client)

@@ -17,6 +17,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
+from ops.redis_commands import NotedConnection, NotedSentinelManagedConnection
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # Everything a running stack writes goes under STATE_DIR, so that two stacks
@@ -151,6 +153,10 @@ _REDIS_OPTIONS = {
     "CONNECTION_POOL_KWARGS": {
         "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
         "retry_on_error": [RedisConnectionError],
+        # redis-py's own connection, with a hook that notes the commands a
+        # request sends for the session lab (ops/redis_commands.py); free
+        # for every request the lab does not watch.
+        "connection_class": NotedConnection,
     },
 }
 
@@ -203,6 +209,10 @@ elif REDIS_SENTINELS:
             "SENTINEL_KWARGS": {"socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
     )
+    _REDIS_OPTIONS["CONNECTION_POOL_KWARGS"] = {
+        **_REDIS_OPTIONS["CONNECTION_POOL_KWARGS"],
+        "connection_class": NotedSentinelManagedConnection,
+    }
 else:
     _REDIS_LOCATION = REDIS_URL
 
