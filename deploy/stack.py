@@ -27,6 +27,7 @@ Configuration, from the environment:
 
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -226,6 +227,8 @@ class Stack:
         app_servers: int = 1,
         sentinel: bool = False,
         cluster: bool = False,
+        balance: str | None = None,
+        persistent: bool = True,
         extra_env: dict[str, str] | None = None,
     ):
         self.state_dir = Path(state_dir).resolve()
@@ -236,6 +239,16 @@ class Stack:
         # Each app server is a gunicorn master with `workers` workers; nginx
         # spreads requests over all of them, with no stickiness.
         self.app_servers = ["gunicorn"] if app_servers == 1 else [f"gunicorn-{n}" for n in range(1, app_servers + 1)]
+        # How nginx picks the app server instead: one directive of its
+        # upstream block, such as "ip_hash" (sticky by client address). Only
+        # the sticky-sessions demo sets it; None is the shop's round robin.
+        if balance is not None and not re.fullmatch(r"[a-z_]+( [^;{}]+)?", balance):
+            raise StackError(f"balance={balance!r} is not one nginx upstream directive, such as ip_hash.")
+        self.balance = balance
+        # persistent=False: Redis keeps nothing on disk (no append-only file,
+        # no snapshot), so a restart empties it. Only the Redis-crash demo
+        # sets it; the shop's Redis always persists.
+        self.persistent = persistent
         # With sentinel: a Redis primary, a replica and three Sentinels, and
         # the app finds the primary through the Sentinels.
         # With cluster: six nodes, three primaries and a replica of each.
@@ -453,8 +466,8 @@ class Stack:
                     "--dir", str(folder),
                     # Sessions and carts must survive a restart of Redis: every
                     # write goes to the append-only file, fsynced each second.
-                    "--appendonly", "yes",
-                    "--appendfsync", "everysec",
+                    # (Without it, Redis's default, only where persistent=False.)
+                    *(["--appendonly", "yes", "--appendfsync", "everysec"] if self.persistent else []),
                     "--save", "",
                     # Full memory must refuse writes, never evict a session.
                     "--maxmemory-policy", "noeviction",
@@ -570,6 +583,7 @@ class Stack:
         binary = nginx_binary()
         values = {
             "APP_SERVERS": " ".join(f"server unix:{self.gunicorn_socket(server)};" for server in self.app_servers),
+            "UPSTREAM_BALANCE": f"{self.balance};" if self.balance else "",
             "LISTEN_ADDRESS": "127.0.0.1",
             "HTTP_PORT": str(self.http_port),
             "HTTPS_PORT": str(self.https_port),
