@@ -14,4 +14,6 @@ row of the table.
 DEMOS = {
     "memory-sessions": "memory_sessions",
     "deploy": "deploy",
+    "sticky": "sticky",
+    "fixation": "fixation",
 }

@@ -1,0 +1,79 @@
+"""make demo-sticky runs and tells its story."""
+
+import contextlib
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.demos import sticky
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo, run once for every test here: its Finding, its report split into its two runs, when it began."""
+    began = time.time()
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report):
+        finding = sticky.run()
+    text = report.getvalue()
+    sticky_run, fixed_run = text.split("\nthe shop: round robin", 1)
+    return finding, sticky_run, fixed_run, text, began
+
+
+def office_users_per_server(run_report):
+    return {
+        server: int(office)
+        for server, office in re.findall(r"(gunicorn-\d)\s+\d+ requests .* users: (\d+) of the office's", run_report)
+    }
+
+
+def logged_out(run_report):
+    """(office users, home users) whom the kill logged out."""
+    office, home = re.search(r"=> (\d+) of 12 office users and (\d+) of 6 home users", run_report).groups()
+    return int(office), int(home)
+
+
+def test_with_ip_hash_the_whole_office_lands_on_one_server(demo):
+    _finding, sticky_run, _fixed_run, _text, _began = demo
+
+    assert sorted(office_users_per_server(sticky_run).values()) == [0, 0, 12]
+
+
+def test_with_ip_hash_each_office_user_gets_fewer_pages_than_a_home_user(demo):
+    _finding, sticky_run, _fixed_run, _text, _began = demo
+
+    office, home = map(int, re.search(r"the office's (\d+), the home users' (\d+)", sticky_run).groups())
+    assert office < home
+
+
+def test_killing_the_office_server_logs_every_office_user_out_of_their_memory_sessions(demo):
+    _finding, sticky_run, _fixed_run, _text, _began = demo
+
+    assert logged_out(sticky_run)[0] == 12
+
+
+def test_round_robin_spreads_the_office_over_every_server(demo):
+    _finding, _sticky_run, fixed_run, _text, _began = demo
+
+    assert office_users_per_server(fixed_run) == {"gunicorn-1": 12, "gunicorn-2": 12, "gunicorn-3": 12}
+
+
+def test_with_round_robin_and_redis_sessions_killing_a_server_logs_nobody_out(demo):
+    finding, _sticky_run, fixed_run, _text, _began = demo
+
+    assert logged_out(fixed_run) == (0, 0)
+    assert finding.measured == "0 of 18 logged out"
+
+
+def test_the_demo_draws_a_new_png_chart_under_var_demo(demo):
+    _finding, _sticky_run, _fixed_run, text, began = demo
+
+    chart = Path(re.search(r"requests per server over time: (\S+)", text).group(1))
+    assert chart.parent.name == "demo"
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert chart.stat().st_mtime >= began
