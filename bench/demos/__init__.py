@@ -16,4 +16,5 @@ DEMOS = {
     "deploy": "deploy",
     "sticky": "sticky",
     "fixation": "fixation",
+    "redis-crash": "redis_crash",
 }
