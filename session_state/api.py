@@ -21,11 +21,11 @@ from django.contrib.sessions.backends.base import SessionBase
 from . import access_tokens, index, keys, revocations, token_logins, user_records
 from .access_tokens import AccessToken, InvalidAccessToken
 from .connection import redis_client, wait_for_a_replica
-from .fields import LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
+from .fields import LOGIN_AT, MEANINGS, PASSWORD_AT, PUBLIC_ID, SEEN_AT, decode
 from .lua import LuaScript
 from .models import UserTag
 from .revocations import RevocationsUnknown
-from .store import SessionStore
+from .store import SessionStore, slide_interval
 from .token_logins import InvalidRefreshToken, TokenPair
 
 __all__ = [
@@ -35,8 +35,11 @@ __all__ = [
     "LuaScript",
     "Owner",
     "RevocationsUnknown",
+    "SessionActivity",
+    "StoredSession",
     "TokenPair",
     "UserSession",
+    "activity_of",
     "check_access_token",
     "claimed_owner",
     "describe",
@@ -44,6 +47,7 @@ __all__ = [
     "end_session",
     "end_token_login",
     "ensure_owner",
+    "fingerprint_of",
     "is_ours",
     "note_password_entry",
     "owner_of",
@@ -57,6 +61,8 @@ __all__ = [
     "seconds_since_password",
     "sessions_of",
     "start_token_login",
+    "stored_field_meanings",
+    "stored_session",
     "tag_of_user",
     "take_visitor_tag_before_login",
     "user_of_access_token",
@@ -306,3 +312,92 @@ def _login_of_access_token(token: str) -> tuple[str, str] | None:
         return None
     tag = verified.subject if keys.is_tag(verified.subject) else UserTag.existing(verified.subject)
     return None if tag is None else (tag, verified.login_id)
+
+
+# --- The session lab (lab/): a visitor watching their own session -----------
+
+
+def fingerprint_of(session_id: str | None) -> str | None:
+    """A short name for a session id that shows nothing of it; None for what is no id of ours (or no id)."""
+    return keys.fingerprint(session_id) if keys.is_session_id(session_id) else None
+
+
+@dataclass(frozen=True)
+class SessionActivity:
+    """What a request did with its session, as far as it read it (activity_of)."""
+
+    fingerprint: str | None
+    logged_in: bool
+    password_at: float | None
+    found_ended: bool
+
+
+def activity_of(session: SessionBase) -> SessionActivity | None:
+    """
+    The session at the end of a request, from what the request has read
+    (never reading it now); None for another engine's.
+    """
+    if not is_ours(session):
+        return None
+    data = session._session_cache if session.loaded else {}
+    return SessionActivity(
+        fingerprint=fingerprint_of(session.session_key),
+        logged_in=session.is_logged_in_session,
+        password_at=data.get(PASSWORD_AT),
+        found_ended=session.ended,
+    )
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """A session as Redis holds it, and its clocks (epoch seconds), for its own holder's eyes."""
+
+    fingerprint: str
+    logged_in: bool
+    stored: str  # the JSON, exactly as stored
+    ttl_ms: int
+    seen_at: float | None
+    login_at: float | None
+    password_at: float | None
+    idle_ends_at: float | None  # if nothing uses it before then
+    absolute_ends_at: float | None  # whatever happens
+    next_slide_from: float | None  # the first request from then on slides the idle timeout
+    idle_timeout: int
+    absolute_timeout: int
+
+
+def stored_session(*, session_id: str | None) -> StoredSession | None:
+    """
+    The session a request's own cookie names, as stored, in one round trip
+    (GET and PTTL); None if there is none. A read by a watcher (the lab's
+    live view): not a use of the session, which goes on timing out.
+    """
+    if not keys.is_session_id(session_id):
+        return None
+    with redis_client().pipeline(transaction=False) as pipeline:
+        stored, ttl_ms = pipeline.get(keys.session(session_id)).pttl(keys.session(session_id)).execute()
+    data = decode(stored)
+    if data is None or ttl_ms < 0:
+        return None
+    seen_at, login_at = data.get(SEEN_AT), data.get(LOGIN_AT)
+    absolute_ends_at = login_at + settings.SESSION_ABSOLUTE_TIMEOUT if login_at else None
+    idle_ends_at = seen_at + settings.SESSION_COOKIE_AGE if seen_at else time.time() + ttl_ms / 1000
+    return StoredSession(
+        fingerprint=keys.fingerprint(session_id),
+        logged_in=keys.is_logged_in_id(session_id),
+        stored=stored.decode() if isinstance(stored, bytes) else stored,
+        ttl_ms=ttl_ms,
+        seen_at=seen_at,
+        login_at=login_at,
+        password_at=data.get(PASSWORD_AT),
+        idle_ends_at=min(idle_ends_at, absolute_ends_at) if absolute_ends_at else idle_ends_at,
+        absolute_ends_at=absolute_ends_at,
+        next_slide_from=seen_at + slide_interval() if seen_at else None,
+        idle_timeout=settings.SESSION_COOKIE_AGE,
+        absolute_timeout=settings.SESSION_ABSOLUTE_TIMEOUT,
+    )
+
+
+def stored_field_meanings() -> dict[str, str]:
+    """What each name in a stored session means (fields.MEANINGS)."""
+    return dict(MEANINGS)

@@ -37,6 +37,21 @@ REFRESH = "_r"  # the keyed hash of its current refresh token, never the token
 PREVIOUS_REFRESH = "_rp"  # the keyed hash of the token it replaced
 ROTATED_AT = "_rt"  # when it was replaced (the reuse grace counts from it)
 
+# What each stored name means, for the session lab (lab/), which shows a
+# visitor their session as stored.
+MEANINGS = {
+    "_u": "the user's id (Django's _auth_user_id)",
+    "_b": "the backend that logged them in (Django's _auth_user_backend): class name and a digest of its path",
+    "_h": "the session auth hash (Django's _auth_user_hash): a password change ends the session",
+    "_x": "an expiry set with set_expiry() (Django's _session_expiry)",
+    LOGIN_AT: "when the user logged in: the absolute timeout counts from it",
+    PASSWORD_AT: "when the user last typed their password: sensitive pages ask again after a while",
+    SEEN_AT: "when the session was last seen: the idle timeout slides from it",
+    PUBLIC_ID: "the id that names this session on the sessions page (never its key)",
+    CLIENT_IP: "the address the login came from",
+    CLIENT_AGENT: "the browser the login came from",
+}
+
 # Django's own fields, stored under short names. Every name begins with an
 # underscore, as Django's do: an app's own keys in a session never do.
 SESSION_EXPIRY = "_session_expiry"  # set_expiry()'s, as SessionBase keeps it

@@ -27,7 +27,12 @@ issued for them may still be alive, and the channel that announces them:
     shop:revocations:{revocations}     the pub/sub channel
 
 And, kept here so that the shop's whole layout is in one place, what is
-not a session's: the counts of limited requests (accounts.throttling:
+not a session's. The session lab's log of a browser's recent requests,
+under the lab id of that browser's lab cookie (lab/):
+
+    shop:lab:{<lab id>}              a list of the requests' JSON, newest first
+
+The counts of limited requests (accounts.throttling:
 password checks, password resets, registrations), under one tag of their
 own so that one script counts a request against all of its counts:
 
@@ -48,6 +53,8 @@ Django's VALID_KEY_CHARS, 165 bits. The tag is not a secret (a planted id
 with someone's tag is still no session: every script first checks that
 the session exists).
 """
+
+import hashlib
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.utils.crypto import get_random_string
@@ -95,6 +102,14 @@ def is_token_login_id(value) -> bool:
         and value[0] == TOKEN_LOGIN_MARK
         and _KEY_CHARS.issuperset(value)
     )
+
+
+def fingerprint(session_id: str) -> str:
+    """
+    A short name for a session id that shows nothing of it (the first hex
+    digits of its SHA-256): what the session lab shows instead of the key.
+    """
+    return hashlib.sha256(session_id.encode()).hexdigest()[:10]
 
 
 def tag_of(session_id: str) -> str:
@@ -148,6 +163,11 @@ def cart_merging(tag: str) -> str:
 def cart_add(tag: str, add_id: str) -> str:
     """An add to the owner's cart that ran: a resend of the same add finds it and changes nothing."""
     return f"{PREFIX}:cart-add:{{{tag}}}:{add_id}"
+
+
+def lab_log(lab_id: str) -> str:
+    """The recent requests of a browser that opened the session lab (lab/): a capped list."""
+    return f"{PREFIX}:lab:{{{lab_id}}}"
 
 
 def revoked_logins() -> str:

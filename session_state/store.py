@@ -66,6 +66,11 @@ _CYCLE = LuaScript(__file__, "cycle.lua", codes=MoveAnswer)
 _MOVE_LISTED = LuaScript(__file__, "move_listed.lua", codes=MoveAnswer)
 
 
+def slide_interval() -> float:
+    """How long after "last seen" a request slides the idle timeout again (SessionStore.is_due_for_refresh)."""
+    return min(settings.SESSION_COOKIE_AGE / 10, 60)
+
+
 def past_absolute_timeout(data: dict) -> bool:
     login_at = data.get(LOGIN_AT)
     return login_at is not None and time.time() >= login_at + settings.SESSION_ABSOLUTE_TIMEOUT
@@ -348,9 +353,7 @@ class SessionStore(SessionBase):
         once a tenth of the idle timeout (at most a minute) has passed since
         the last refresh, so the idle timeout is accurate to that much.
         """
-        seen_at = self.get(SEEN_AT, 0)
-        interval = min(settings.SESSION_COOKIE_AGE / 10, 60)
-        return time.time() - seen_at >= interval
+        return time.time() - self.get(SEEN_AT, 0) >= slide_interval()
 
     def note_activity(self) -> None:
         """Slide the idle timeout, if it is due: the session is saved, its TTL renewed."""

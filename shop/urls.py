@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -21,3 +22,6 @@ urlpatterns = [
 ]
 
 handler404 = "ops.errors.page_not_found"
+
+if settings.SESSION_LAB:
+    urlpatterns.append(path(settings.SESSION_LAB_PATH.strip("/") + "/", include("lab.urls")))

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "orders",
     "demo",
     "api",
+    "lab",
     # django-ninja, for its docs page's static files (Swagger UI, served by
     # the shop itself: the CSP allows no other origin).
     "ninja",
@@ -59,6 +60,10 @@ MIDDLEWARE = [
     "ops.middleware.FixedPolicyCSPMiddleware",
     # Early, so that every response carries X-Served-By, 503 pages included.
     "ops.middleware.ServedByMiddleware",
+    # The session lab's recorder (SESSION_LAB), before the session
+    # middleware, whose round trips it counts: for browsers that opened the
+    # lab only, not installed without SESSION_LAB (lab/middleware.py).
+    "lab.middleware.LabRecorderMiddleware",
     # The API's answers: JSON, never stored, never a cookie (api/middleware.py).
     "api.middleware.ApiResponsesMiddleware",
     # A form body Django will not decode answers 400 before anything reads it.
@@ -385,6 +390,24 @@ SHOP_PUBLIC_URL = os.environ.get("SHOP_PUBLIC_URL", "https://localhost:8443").rs
 # in the API (no cross-site use) and no API response sets a cookie.
 API_PATH = "/api/"
 SESSION_FREE_PATHS = [API_PATH]
+
+# --- The session lab (lab/) --------------------------------------------------
+
+# /lab/: a visitor watches their own session live. Off unless switched on:
+# the local stack (make run) and the tests switch it on. It shows a visitor
+# only their own session, and costs nothing to a browser that never opened
+# it, but a shop in production has no need of it.
+SESSION_LAB = os.environ.get("SESSION_LAB", "0") == "1"
+SESSION_LAB_PATH = "/lab/"
+# The feed the lab page polls reads the session as stored, without using
+# it: no session is read or slid there, so the idle timeout can be watched
+# running out.
+SESSION_LAB_FEED_PATH = SESSION_LAB_PATH + "feed"
+if SESSION_LAB:
+    SESSION_FREE_PATHS.append(SESSION_LAB_FEED_PATH)
+# The lab cookie: which browser's requests the lab records, for that browser
+# alone (random, HttpOnly, never sent cross-site).
+SESSION_LAB_COOKIE_NAME = "__Host-shop_lab"
 # The API's docs page, /api/v1/docs (the schema, /api/v1/openapi.json, is always served).
 API_DOCS = os.environ.get("API_DOCS", "1") == "1"
 

@@ -16,3 +16,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Access tokens' signing key, for the tests alone.
 API_SIGNING_KEYS = [("test-1", "test-only-api-signing-key-0123456789abcdef-0123456789abcdef-0123456789")]
+
+# The session lab, as on the local stack (its recorder is installed only where it is on).
+SESSION_LAB = True
+SESSION_FREE_PATHS = [*SESSION_FREE_PATHS, SESSION_LAB_FEED_PATH]

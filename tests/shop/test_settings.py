@@ -62,6 +62,8 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "authentication_backends": settings.AUTHENTICATION_BACKENDS,
     "installed_apps": settings.INSTALLED_APPS,
+    "session_lab": settings.SESSION_LAB,
+    "middleware": settings.MIDDLEWARE,
 }))
 """
 
@@ -155,3 +157,8 @@ def test_the_only_way_to_log_in_is_the_shops_own_password_check(as_the_stack_run
 
     assert as_the_stack_runs["authentication_backends"] == ["accounts.backends.ThrottledModelBackend"]
     assert not [app for app in apps if "oauth" in app or "social" in app or "saml" in app]
+
+
+def test_the_session_lab_is_off_unless_switched_on(as_the_stack_runs):
+    # The recorder stays in MIDDLEWARE and steps aside (MiddlewareNotUsed) where the lab is off.
+    assert as_the_stack_runs["session_lab"] is False

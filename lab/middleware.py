@@ -1,0 +1,131 @@
+"""The lab's recorder: each request of a browser that opened the lab, noted in its log."""
+
+import logging
+import os
+import time
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.utils.crypto import get_random_string
+
+from ops.redis_cluster import REDIS_FAILURES
+from ops.redis_commands import noting
+from ops.workers import current_worker
+from session_state.api import activity_of, fingerprint_of
+
+from .services import record_request
+
+logger = logging.getLogger(__name__)
+
+LAB_ID_LENGTH = 32
+_LAB_ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def new_lab_id() -> str:
+    return get_random_string(LAB_ID_LENGTH, _LAB_ID_CHARS)
+
+
+def is_lab_id(value) -> bool:
+    return isinstance(value, str) and len(value) == LAB_ID_LENGTH and set(value) <= set(_LAB_ID_CHARS)
+
+
+class LabRecorderMiddleware:
+    """
+    Notes each request of a browser that has opened the lab (its lab
+    cookie, SESSION_LAB_COOKIE_NAME) in that browser's log: which worker
+    served it, the Redis round trips it cost and what became of its session.
+
+    Early in MIDDLEWARE, so that it counts the session middleware's round
+    trips too. A request without the lab cookie costs a dictionary lookup;
+    a request with one costs one round trip more, after it is counted (the
+    log's write), so the lab never shows its own cost. The lab's own pages
+    are not noted, nor paths without sessions (the API). Not installed
+    unless SESSION_LAB is set.
+    """
+
+    def __init__(self, get_response):
+        if not settings.SESSION_LAB:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+        self.unwatched = (settings.SESSION_LAB_PATH, *settings.SESSION_FREE_PATHS)
+
+    def __call__(self, request):
+        lab_id = request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)
+        if not is_lab_id(lab_id) or request.path.startswith(self.unwatched):
+            return self.get_response(request)
+        fingerprint_before = fingerprint_of(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        request.lab_events = []
+        started = time.monotonic()
+        with noting() as round_trips:
+            response = self.get_response(request)
+        entry = describe(request, response, round_trips, fingerprint_before=fingerprint_before)
+        entry["ms"] = round((time.monotonic() - started) * 1000, 1)
+        try:
+            record_request(lab_id=lab_id, entry=entry)
+        except REDIS_FAILURES as error:
+            # The lab is no reason to fail a page the shop could serve.
+            logger.warning("The lab could not record a request: %s", error)
+        return response
+
+
+def describe(request, response, round_trips: list[list[str]], *, fingerprint_before: str | None) -> dict:
+    """What the lab shows of one request: never a cookie's value, a key, a query string or a path's tokens."""
+    activity = activity_of(request.session) if hasattr(request, "session") else None
+    fingerprint = activity.fingerprint if activity else None
+    match = request.resolver_match
+    return {
+        "at": time.time(),
+        "method": request.method,
+        # The URL pattern, not the path: a password reset link's path holds its token.
+        "route": "/" + match.route if match else "(no page)",
+        "status": response.status_code,
+        "worker": current_worker(),
+        # The worker's gunicorn master: one per app server.
+        "app_server": os.getppid(),
+        "round_trips": round_trips,
+        "fingerprint_before": fingerprint_before,
+        "fingerprint": fingerprint,
+        "events": session_events(request, response, activity, fingerprint_before),
+        "cookie": session_cookie_set(response),
+    }
+
+
+def session_events(request, response, activity, fingerprint_before) -> list[str]:
+    """What happened to the session in this request, in the lifecycle diagram's words."""
+    events = list(request.lab_events)
+    if activity is None:
+        return events
+    after = activity.fingerprint
+    set_cookie = settings.SESSION_COOKIE_NAME in response.cookies
+    if activity.found_ended:
+        events.insert(0, "found ended (timed out, or ended elsewhere)")
+    if after and after != fingerprint_before and set_cookie:
+        if fingerprint_before is None or activity.found_ended or "logged out" in events:
+            events.append("created")
+        elif "logged in" in events:
+            events.append("new key at login (the old one deleted)")
+        elif activity.password_at and time.time() - activity.password_at < 5:
+            events.append("re-authenticated: new key")
+        else:
+            events.append("new key")
+    elif after and after == fingerprint_before and set_cookie:
+        events.append("slid: saved, the idle timeout starts again")
+    if fingerprint_before and not after and "logged out" in events:
+        events.append("ended: deleted from Redis")
+    return events
+
+
+def session_cookie_set(response) -> dict | None:
+    """The session cookie's attributes as this response set them (never its value); None if it set none."""
+    morsel = response.cookies.get(settings.SESSION_COOKIE_NAME)
+    if morsel is None:
+        return None
+    return {
+        "name": morsel.key,
+        "deleted": morsel["max-age"] == 0 or not morsel.value,
+        "attributes": {
+            name: morsel[name]
+            for name in ("path", "domain", "secure", "httponly", "samesite", "max-age", "expires")
+            if morsel[name] not in ("", None)
+        },
+    }

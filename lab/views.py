@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
+
+from .middleware import is_lab_id, new_lab_id
+from .selectors import live_view
+
+
+@require_GET
+def lab_page(request):
+    """
+    The lab: its page is drawn by static/lab/lab.js from the feed. Opening
+    it gives the browser a lab cookie (if it has none), from which on its
+    requests are recorded for it, and for it alone.
+    """
+    lab_id = request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)
+    response = render(request, "lab/lab.html", {"feed_url": settings.SESSION_LAB_FEED_PATH})
+    if not is_lab_id(lab_id):
+        response.set_cookie(
+            settings.SESSION_LAB_COOKIE_NAME,
+            new_lab_id(),
+            secure=True,
+            httponly=True,
+            samesite="Strict",
+            path="/",
+        )
+    return response
+
+
+@require_GET
+def feed(request):
+    """
+    What the lab shows now, as JSON, for the browser asking: the session
+    its own cookie names and the requests its own lab cookie recorded.
+    Nothing here names a session: no parameter can ask for another's.
+    A path without a session (SESSION_FREE_PATHS): polling the feed is no
+    use of the session, which goes on timing out as the lab shows.
+    """
+    lab_id = request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)
+    view = live_view(
+        lab_id=lab_id if is_lab_id(lab_id) else None,
+        session_id=request.COOKIES.get(settings.SESSION_COOKIE_NAME),
+    )
+    response = JsonResponse(view)
+    add_never_cache_headers(response)
+    return response

@@ -1,0 +1,7 @@
+"""Reading the lab's feed as its page does."""
+
+
+def feed(client) -> dict:
+    response = client.get("/lab/feed")
+    assert response.status_code == 200
+    return response.json()

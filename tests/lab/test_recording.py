@@ -1,0 +1,109 @@
+"""The lab records the requests of a browser that opened it, and what became of its session."""
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+
+from lab.middleware import LabRecorderMiddleware
+from tests.lab.feed import feed
+from tests.shopping import add
+
+
+def test_opening_the_lab_gives_the_browser_a_lab_cookie_that_no_script_can_read(client, db):
+    response = client.get("/lab/")
+
+    cookie = response.cookies[settings.SESSION_LAB_COOKIE_NAME]
+    assert response.status_code == 200
+    assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Strict"
+
+
+def test_a_browser_that_never_opened_the_lab_is_not_recorded(client, mug):
+    client.get("/")
+    client.get("/lab/")  # only now
+
+    assert feed(client)["requests"] == []
+
+
+def test_a_request_is_recorded_with_its_worker_route_and_round_trips(lab_client, mug):
+    lab_client.get(mug.get_absolute_url())
+
+    (request,) = feed(lab_client)["requests"]
+    assert request["route"] == "/products/<slug:slug>/"
+    assert request["status"] == 200
+    assert request["worker"].endswith(f":{__import__('os').getpid()}")
+    assert isinstance(request["round_trips"], list)
+
+
+def test_a_logged_in_page_is_recorded_as_one_round_trip(lab_client, user, password, mug):
+    lab_client.post("/accounts/login/", {"username": user.username, "password": password})
+    lab_client.get("/")  # once before, for Redis to learn the script
+    lab_client.get("/")
+
+    newest = feed(lab_client)["requests"][0]
+    assert len(newest["round_trips"]) == 1
+    assert newest["round_trips"][0][0].startswith("EVALSHA")
+
+
+def test_an_add_to_the_cart_is_recorded_as_its_script(lab_client, mug):
+    lab_client.get("/")
+    add(lab_client, mug)
+
+    newest = feed(lab_client)["requests"][0]
+    assert ["EVALSHA add.lua"] in newest["round_trips"]
+
+
+def test_the_first_write_of_a_session_is_recorded_as_its_creation(lab_client, mug):
+    add(lab_client, mug)
+
+    newest = feed(lab_client)["requests"][0]
+    assert "created" in newest["events"]
+    assert newest["fingerprint_before"] is None
+    assert newest["fingerprint"] == feed(lab_client)["session"]["fingerprint"]
+
+
+def test_a_login_is_recorded_with_the_new_key_and_the_cookie_set(lab_client, user, password, mug):
+    add(lab_client, mug)  # an anonymous session first
+    before = feed(lab_client)["session"]["fingerprint"]
+
+    lab_client.post("/accounts/login/", {"username": user.username, "password": password})
+
+    login = feed(lab_client)["requests"][0]
+    assert login["events"] == ["logged in", "new key at login (the old one deleted)"]
+    assert login["fingerprint_before"] == before
+    assert login["fingerprint"] not in (None, before)
+    assert login["cookie"]["attributes"]["httponly"] is True
+    assert login["cookie"]["attributes"]["samesite"] == "Lax"
+
+
+def test_a_logout_is_recorded_as_the_end_of_the_session(lab_client, user, password):
+    lab_client.post("/accounts/login/", {"username": user.username, "password": password})
+
+    lab_client.post("/accounts/logout/")
+
+    view = feed(lab_client)
+    assert view["requests"][0]["events"] == ["logged out", "ended: deleted from Redis"]
+    assert view["session"] is None
+    assert view["state"] == "ended"
+
+
+def test_the_lab_records_neither_its_own_pages_nor_the_api(lab_client, db):
+    lab_client.get("/lab/")
+    lab_client.get("/lab/feed")
+    lab_client.get("/api/v1/products")
+
+    assert feed(lab_client)["requests"] == []
+
+
+def test_a_request_path_with_a_token_is_recorded_by_its_route_only(lab_client, db):
+    lab_client.get("/accounts/password/reset/MQ/set-password-token-abc/")
+
+    (request,) = feed(lab_client)["requests"]
+    assert "token-abc" not in str(request)
+    assert request["route"] == "/accounts/password/reset/<uidb64>/<token>/"
+
+
+def test_with_the_lab_off_the_recorder_steps_aside(settings):
+    settings.SESSION_LAB = False
+
+    with pytest.raises(MiddlewareNotUsed):
+        LabRecorderMiddleware(lambda request: None)
