@@ -34,23 +34,26 @@ def run() -> Finding:
     ]:
         print(f"\n{explanation}")
         stack = start_stack(
-            f"fixation-{configuration}", "redis", workers=2, extra_env={"DJANGO_SETTINGS_MODULE": settings_module}
+            f"fixation-{configuration}",
+            "redis",
+            workers=2,
+            extra_env={"DJANGO_SETTINGS_MODULE": settings_module},
         )
         try:
             outcomes[configuration] = attack(stack, victim_name=unique(f"victim-{configuration}"))
         finally:
             stack.stop()
     print(
-        "\nThe broken store let the id the attacker chose become the victim's logged-in session: whoever\n"
-        "holds that id is the victim. The shop is safe three times over:\n"
+        "\nThe broken store let the id the attacker chose become the victim's logged-in session:\n"
+        "whoever holds that id is the victim. The shop is safe three times over:\n"
         "  - Django's login() calls the session's cycle_key() on every login;\n"
-        "  - the shop's store (session_state/store.py) gives the session a new id and deletes the old one\n"
-        "    in one step in Redis, then moves it to an id with the user's tag (bind_to_user): no window in\n"
-        "    which the planted id still works;\n"
-        "  - an id the shop does not know (never issued, or ended, as the planted one now is) is no session:\n"
-        "    the visitor is anonymous, and a new session gets a new id, never the one presented.\n"
-        "And the cookie's __Host- prefix makes browsers refuse a session cookie set by a sibling subdomain or\n"
-        "over plain HTTP, the usual ways to plant one.\n"
+        "  - the shop's store (session_state/store.py) gives the session a new id and deletes the old\n"
+        "    one in one step in Redis, then moves it to an id with the user's tag (bind_to_user): no\n"
+        "    moment in which the planted id still works;\n"
+        "  - an id the shop does not know (never issued, or ended, as the planted one now is) is no\n"
+        "    session: the visitor is anonymous, and a new session gets a new id, never the one presented.\n"
+        "And the cookie's __Host- prefix makes browsers refuse a session cookie set by a sibling\n"
+        "subdomain or over plain HTTP, the usual ways to plant one.\n"
     )
     broken, shop = outcomes["broken"], outcomes["shop"]
     return Finding(
@@ -98,7 +101,7 @@ def attack(stack, *, victim_name: str) -> Outcome:
         plant(attacker, planted_id)
         again = take_a_session_id(attacker)
         taken_back = "THE PLANTED ID AGAIN" if again == planted_id else "another id"
-        print(f"     presented again to put something in the cart, it is not taken back: {short(again)}, {taken_back}")
+        print(f"     presented again (to fill a cart), it is not taken back: {short(again)}, {taken_back}")
     print(f"  => victim: {describe_victim(outcome)}")
     return outcome
 
@@ -114,7 +117,10 @@ def take_a_session_id(browser: Browser) -> str:
     add = re.search(r'action="(/cart/add/\d+/)"', page).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     browser.http.post(
-        browser.stack.url + add, data={"quantity": "1", "csrfmiddlewaretoken": token}, allow_redirects=False, timeout=10
+        browser.stack.url + add,
+        data={"quantity": "1", "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+        timeout=10,
     )
     return browser.http.cookies.get(SESSION_COOKIE, domain=COOKIE_DOMAIN)
 
