@@ -16,5 +16,6 @@ DEMOS = {
     "deploy": "deploy",
     "sticky": "sticky",
     "fixation": "fixation",
+    "hijack": "hijack",
     "redis-crash": "redis_crash",
 }
