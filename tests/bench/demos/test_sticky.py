@@ -25,11 +25,10 @@ def demo():
     return finding, sticky_run, fixed_run, text, began
 
 
-def office_users_per_server(run_report):
-    return {
-        server: int(office)
-        for server, office in re.findall(r"(gunicorn-\d)\s+\d+ requests .* users: (\d+) of the office's", run_report)
-    }
+def office_shares(run_report):
+    """The percentage of the office's requests (before the kill) each server answered."""
+    line = re.search(r"the office's requests went to: (.*)", run_report).group(1)
+    return {server: int(share) for server, share in re.findall(r"(gunicorn-\d) (\d+)%", line)}
 
 
 def logged_out(run_report):
@@ -41,7 +40,7 @@ def logged_out(run_report):
 def test_with_ip_hash_the_whole_office_lands_on_one_server(demo):
     _finding, sticky_run, _fixed_run, _text, _began = demo
 
-    assert sorted(office_users_per_server(sticky_run).values()) == [0, 0, 12]
+    assert sorted(office_shares(sticky_run).values()) == [0, 0, 100]
 
 
 def test_with_ip_hash_each_office_user_gets_fewer_pages_than_a_home_user(demo):
@@ -60,7 +59,11 @@ def test_killing_the_office_server_logs_every_office_user_out_of_their_memory_se
 def test_round_robin_spreads_the_office_over_every_server(demo):
     _finding, _sticky_run, fixed_run, _text, _began = demo
 
-    assert office_users_per_server(fixed_run) == {"gunicorn-1": 12, "gunicorn-2": 12, "gunicorn-3": 12}
+    shares = office_shares(fixed_run)
+
+    # nginx's round robin takes the servers in turn whoever asks: about a third each.
+    assert sorted(shares) == ["gunicorn-1", "gunicorn-2", "gunicorn-3"]
+    assert all(20 <= share <= 47 for share in shares.values()), shares
 
 
 def test_with_round_robin_and_redis_sessions_killing_a_server_logs_nobody_out(demo):
