@@ -13,7 +13,7 @@ from typing import Self
 
 import requests
 
-from deploy.stack import StackError, find_or_apt_install, free_port
+from deploy.stack import BASE_DIR, StackError, find_or_apt_install, free_port
 
 from .common import PASSWORD, Browser, Finding, start_stack, title, unique
 
@@ -61,7 +61,7 @@ def over_plain_http() -> str:
         victim = Browser(site)
 
         print(f"  1. an eavesdropper captures port {port} (tcpdump on the loopback interface)")
-        with Capture(port, stack.state_dir) as capture:
+        with Capture(port, stack.state_dir, "plain-http") as capture:
             login = victim.post_form("/accounts/login/", {"username": victim_name, "password": PASSWORD})
             profile = victim.get("/accounts/profile/")
             print(
@@ -69,7 +69,7 @@ def over_plain_http() -> str:
                 f"     and opens their profile ({profile.status_code})"
             )
             captured = capture.captured()
-        print(f"  => captured: {captured.summary()}")
+        print(f"  => captured: {captured.summary()}, in {capture.pcap.relative_to(BASE_DIR)}")
         print(f"     requests in clear: {', '.join(captured.requests_in_clear)}")
         password_seen = any(f"password={PASSWORD}".encode() in packet.payload for packet in captured.packets)
         print(f"     the login form's password in clear: {password_seen}")
@@ -112,8 +112,8 @@ def on_the_shop() -> str:
             f"and its HTTPS port ({stack.https_port})"
         )
         with (
-            Capture(stack.http_port, stack.state_dir) as plain,
-            Capture(stack.https_port, stack.state_dir) as tls,
+            Capture(stack.http_port, stack.state_dir, "shop-http") as plain,
+            Capture(stack.https_port, stack.state_dir, "shop-https") as tls,
         ):
             victim.post_form("/accounts/login/", {"username": victim_name, "password": PASSWORD})
             print(f"  2. the victim logs in over HTTPS: logged in {victim.logged_in()}")
@@ -206,10 +206,10 @@ class Capture:
     a router on the way). Started as a context; captured() stops it.
     """
 
-    def __init__(self, port: int, folder: Path):
+    def __init__(self, port: int, folder: Path, name: str):
         self.port = port
-        self.pcap = folder / f"capture-{port}.pcap"
-        self.log = folder / f"tcpdump-{port}.log"
+        self.pcap = folder / f"capture-{name}.pcap"
+        self.log = folder / "logs" / f"tcpdump-{name}.log"
 
     def __enter__(self) -> Self:
         binary = tcpdump_binary()
