@@ -18,6 +18,7 @@ class Outcome:
     victim_id: str
     victim_logged_in: bool
     attacker_status: int
+    attacker_sent_to: str | None  # where a redirect sent the attacker
     attacker_sees_victim: bool
 
 
@@ -80,10 +81,8 @@ def attack(stack, *, victim_name: str) -> Outcome:
     victim_id = victim.http.cookies.get(SESSION_COOKIE, domain=COOKIE_DOMAIN)
     victim_logged_in = victim.logged_in()
     kept = "THE PLANTED ID, KEPT" if victim_id == planted_id else "a new id"
-    print(
-        f"  3. the victim logs in as {victim_name} ({login.status_code}); "
-        f"logged in: {victim_logged_in}, under {short(victim_id)}: {kept}"
-    )
+    print(f"  3. the victim logs in as {victim_name} ({login.status_code})")
+    print(f"     logged in: {victim_logged_in}, under {short(victim_id)}: {kept}")
 
     profile = attacker.get("/accounts/profile/")
     outcome = Outcome(
@@ -92,6 +91,7 @@ def attack(stack, *, victim_name: str) -> Outcome:
         victim_id=victim_id,
         victim_logged_in=victim_logged_in,
         attacker_status=profile.status_code,
+        attacker_sent_to=profile.headers.get("Location"),
         attacker_sees_victim=profile.status_code == 200 and victim_name in profile.text,
     )
     print(f"  4. the attacker opens /accounts/profile/ with the planted id {short(planted_id)}")
@@ -128,7 +128,7 @@ def take_a_session_id(browser: Browser) -> str:
 def describe_attacker(outcome: Outcome) -> str:
     if outcome.attacker_sees_victim:
         return f"{outcome.attacker_status}, the page names {outcome.victim_name}: logged in as the victim"
-    if outcome.attacker_status == 302:
+    if outcome.attacker_status == 302 and (outcome.attacker_sent_to or "").startswith("/accounts/login/"):
         return "302 to the login page, anonymous"
     return f"{outcome.attacker_status}, not the victim's page"
 
