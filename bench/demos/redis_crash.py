@@ -192,11 +192,19 @@ def _shoppers_with_carts(stack, name: str) -> tuple[list[Shopper], int]:
 
 def _count_losses(shoppers: list[Shopper], lines_before: int) -> Outcome:
     """Who is logged out now; and the cart lines each has, counted logged in (again, where logged out)."""
-    logged_out = [shopper for shopper in shoppers if not shopper.logged_in()]
-    for shopper in logged_out:
+
+    def lines_and_whether_logged_out(shopper):
+        if shopper.logged_in():
+            return shopper.cart_lines(), False
         shopper.log_in_again()
-    lines_after = sum(shopper.cart_lines() for shopper in shoppers)
-    outcome = Outcome(len(logged_out), lines_before, lines_before - lines_after)
+        return shopper.cart_lines(), True
+
+    # In parallel, as the users would: a login checks a password (bcrypt), slow on purpose.
+    with ThreadPoolExecutor(5) as pool:
+        counted = list(pool.map(lines_and_whether_logged_out, shoppers))
+    lines_after = sum(lines for lines, _was_logged_out in counted)
+    logged_out = sum(was_logged_out for _lines, was_logged_out in counted)
+    outcome = Outcome(logged_out, lines_before, lines_before - lines_after)
     print(
         f"  => {outcome.logged_out} of {USERS} users logged out; {outcome.lines_lost} of {lines_before} "
         "cart lines lost (counted logged in, again where logged out)"
