@@ -23,6 +23,7 @@ Configuration, from the environment:
     CLUSTER       1: a Redis Cluster of its own instead (six redis-servers:
                   three primaries, three replicas)
     DATABASE_URL  an existing database; without it SQLite in the state folder
+    SESSION_LAB   1 (the default here): the session lab at /lab/; 0: none
 """
 
 import os
@@ -273,6 +274,9 @@ class Stack:
             workers=int(os.environ.get("WORKERS", "4")),
             redis_url=os.environ.get("REDIS_URL") or None,
             cluster=os.environ.get("CLUSTER", "") not in ("", "0"),
+            # The session lab is on where developers run the shop (make run),
+            # off in production settings unless switched on.
+            extra_env={"SESSION_LAB": os.environ.get("SESSION_LAB", "1")},
         )
 
     # --- Addresses ----------------------------------------------------------
@@ -748,7 +752,12 @@ def _banner(stack: Stack) -> str:
     return (
         f"\nThe shop is up: {stack.url}/\n"
         f"  demo user: {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
-        f"  {stack.workers} gunicorn workers behind nginx; "
+        + (
+            f"  the session lab (your own session, live; open it beside the shop): {stack.url}/lab/\n"
+            if stack.extra_env.get("SESSION_LAB") == "1"
+            else ""
+        )
+        + f"  {stack.workers} gunicorn workers behind nginx; "
         + (
             f"a Redis Cluster of six ({', '.join(stack.cluster_addresses())})\n"
             if stack.cluster

@@ -248,7 +248,8 @@ def start_stack(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def stack(start_stack):
-    return start_stack("stack", workers=4)
+    # The session lab on, as `make run` has it (it records only browsers that open it).
+    return start_stack("stack", workers=4, extra_env={"SESSION_LAB": "1"})
 
 
 @pytest.fixture(scope="session")

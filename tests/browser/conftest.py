@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from deploy.stack import chromium_path
+from tests.browser.accounts import register
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -80,3 +81,9 @@ def screenshot():
     """Save a full-page screenshot as a test artifact: screenshot(page, "name")."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return lambda page, name: page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+@pytest.fixture
+def account(browser, stack):
+    """An account made through the registration page, then logged out."""
+    return register(browser, stack)

@@ -1,39 +1,11 @@
-import itertools
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.accounts import log_in
+
 pytestmark = pytest.mark.browser
-
-_usernames = (f"browser-shopper-{n}" for n in itertools.count(1))
-PASSWORD = "sturdy-kettle-93"
-
-
-@pytest.fixture
-def account(browser, stack):
-    """An account made through the registration page, then logged out."""
-    context = browser.new_context(base_url=stack.url, ignore_https_errors=True)
-    page = context.new_page()
-    username = next(_usernames)
-    page.goto("/accounts/register/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Email").fill(f"{username}@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.locator(".username")).to_have_text(username)
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
-    context.close()
-    return username
-
-
-def log_in(page, username):
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
 
 def test_a_shopper_browses_fills_a_cart_logs_in_checks_out_and_sees_the_order(page, account, screenshot):
     page.goto("/")
