@@ -104,7 +104,7 @@ def session_events(request, response, activity, fingerprint_before) -> list[str]
             events.append("created")
         elif "logged in" in events:
             events.append("new key at login (the old one deleted)")
-        elif activity.password_at and time.time() - activity.password_at < 5:
+        elif activity.password_entered:
             events.append("re-authenticated: new key")
         else:
             events.append("new key")

@@ -237,6 +237,7 @@ def note_password_entry(session: SessionBase) -> None:
     password change).
     """
     session[PASSWORD_AT] = time.time()
+    session.password_entered = True  # for this request only (activity_of), never stored
 
 
 # --- API logins (session_state.token_logins) --------------------------------
@@ -328,7 +329,7 @@ class SessionActivity:
 
     fingerprint: str | None
     logged_in: bool
-    password_at: float | None
+    password_entered: bool  # the user typed their password again (re-authentication, a new password)
     found_ended: bool
 
 
@@ -339,11 +340,10 @@ def activity_of(session: SessionBase) -> SessionActivity | None:
     """
     if not is_ours(session):
         return None
-    data = session._session_cache if session.loaded else {}
     return SessionActivity(
         fingerprint=fingerprint_of(session.session_key),
         logged_in=session.is_logged_in_session,
-        password_at=data.get(PASSWORD_AT),
+        password_entered=getattr(session, "password_entered", False),
         found_ended=session.ended,
     )
 

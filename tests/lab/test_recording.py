@@ -1,5 +1,7 @@
 """The lab records the requests of a browser that opened it, and what became of its session."""
 
+import time
+
 import pytest
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
@@ -107,3 +109,34 @@ def test_with_the_lab_off_the_recorder_steps_aside(settings):
 
     with pytest.raises(MiddlewareNotUsed):
         LabRecorderMiddleware(lambda request: None)
+
+
+def test_a_request_that_slides_the_idle_timeout_is_recorded_as_a_slide(lab_client, mug, settings):
+    settings.SESSION_COOKIE_AGE = 10  # a slide is due a second after the last
+    add(lab_client, mug)
+    time.sleep(1.1)
+
+    lab_client.get("/")
+
+    assert feed(lab_client)["requests"][0]["events"] == ["slid: saved, the idle timeout starts again"]
+
+
+def test_a_request_before_the_next_slide_is_due_writes_nothing(lab_client, mug):
+    add(lab_client, mug)
+
+    lab_client.get("/")
+
+    newest = feed(lab_client)["requests"][0]
+    assert newest["events"] == []
+    assert newest["cookie"] is None
+
+
+def test_a_re_authentication_is_recorded_with_its_new_key(lab_client, user, password, settings):
+    lab_client.post("/accounts/login/", {"username": user.username, "password": password})
+    settings.REAUTH_AFTER = 0  # every password typed is too old: the page asks again
+
+    lab_client.post("/accounts/password/change/", {"reauth_password": password, "reauth_method": "GET"})
+
+    newest = feed(lab_client)["requests"][0]
+    assert newest["events"] == ["re-authenticated: new key"]
+    assert newest["fingerprint"] != newest["fingerprint_before"]
