@@ -129,6 +129,44 @@
     );
   }
 
+  // The timeline: a lane per worker (grouped by app server), a dot per
+  // request, so that a change of worker, or of app server, shows as a jump.
+  function drawTimeline() {
+    const requests = [...view.requests].reverse();
+    const svg = byId("timeline");
+    const lanes = [...new Set(requests.map((r) => `${r.app_server} ${r.worker}`))].sort();
+    const height = 24 + lanes.length * 22;
+    svg.setAttribute("viewBox", `0 0 1000 ${height}`);
+    const shapes = [];
+    const make = (name, attributes, content) => {
+      const element = document.createElementNS(SVG, name);
+      for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+      if (content !== undefined) element.textContent = content;
+      shapes.push(element);
+      return element;
+    };
+    if (requests.length) {
+      const first = requests[0].at;
+      const span = Math.max(1, requests[requests.length - 1].at - first);
+      lanes.forEach((lane, n) => {
+        const y = 20 + n * 22;
+        const [server, worker] = lane.split(" ");
+        make("text", { x: 0, y: y + 4, class: "d-small" }, `app server ${server}, worker ${worker.split(":").pop()}`);
+        make("line", { x1: 220, y1: y, x2: 990, y2: y, class: "d-arrow" });
+      });
+      let previous = null;
+      for (const request of requests) {
+        const x = 230 + ((request.at - first) / span) * 750;
+        const y = 20 + lanes.indexOf(`${request.app_server} ${request.worker}`) * 22;
+        if (previous) make("line", { x1: previous[0], y1: previous[1], x2: x, y2: y, class: "d-hop" });
+        const renewed = request.fingerprint && request.fingerprint_before && request.fingerprint !== request.fingerprint_before;
+        make("circle", { cx: x, cy: y, r: renewed ? 7 : 5, class: renewed ? "d-dot d-renewed" : "d-dot" });
+        previous = [x, y];
+      }
+    }
+    svg.replaceChildren(...shapes);
+  }
+
   function drawEvents() {
     const items = [];
     for (const request of [...view.requests].reverse()) {
@@ -193,6 +231,7 @@
     drawSession();
     drawClocks();
     drawRequests();
+    drawTimeline();
     drawEvents();
     drawCookie();
     drawDiagrams();

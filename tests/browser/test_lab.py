@@ -40,6 +40,7 @@ def test_the_lab_follows_a_shopper_across_workers_through_login_and_an_add(two_t
             break
         lab.wait_for_timeout(300)
     expect(lab.locator("#workers-summary")).to_have_text(re.compile(r"served by [2-9] worker"))
+    assert lab.get_by_test_id("lab-timeline").locator("circle").count() >= 2
 
     # A cart first: an anonymous session, written now, whose key the login renews.
     shop.locator(".product-card").first.get_by_role("button", name="Add to cart").click()
