@@ -140,3 +140,10 @@ def test_a_re_authentication_is_recorded_with_its_new_key(lab_client, user, pass
     newest = feed(lab_client)["requests"][0]
     assert newest["events"] == ["re-authenticated: new key"]
     assert newest["fingerprint"] != newest["fingerprint_before"]
+
+
+def test_a_page_that_needs_no_redis_is_served_when_redis_cannot_take_the_record(lab_client, mug, redis_down, caplog):
+    response = lab_client.get("/")
+
+    assert response.status_code == 200
+    assert "The lab could not record a request" in caplog.text
