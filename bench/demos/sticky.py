@@ -81,7 +81,7 @@ class Run:
         ]  # fmt: skip
 
     def logged_out(self, group: str) -> list[int]:
-        """The users of group whom a page found logged out after the kill, or who are logged out at the end."""
+        """The users of group whom a page found logged out after the kill, or logged out at the end."""
         after = {a.user for a in self.answers if a.at >= self.killed_at and a.status == 302}
         return [
             n for n, user in enumerate(self.users)
@@ -92,10 +92,10 @@ class Run:
 def run() -> Finding:
     title("An office behind one address: sticky sessions, and the server they overload killed")
     print(
-        f"{OFFICE} colleagues reach the shop through their office's one NAT address, {HOME} people from home;\n"
-        f"{SERVERS} app servers of one worker each behind nginx. Everyone clicks for {SECONDS_BEFORE_KILL} s,\n"
-        f"then the office's server is killed (SIGKILL: its gunicorn master and worker; in the second run\n"
-        f"the same one), and they go on for {SECONDS_AFTER_KILL} s."
+        f"{OFFICE} colleagues reach the shop through their office's one NAT address, {HOME} people\n"
+        f"from home; {SERVERS} app servers of one worker each behind nginx. Everyone clicks for\n"
+        f"{SECONDS_BEFORE_KILL} s, then the office's server is killed (SIGKILL: its gunicorn master and\n"
+        f"worker; in the second run the same one), and they go on for {SECONDS_AFTER_KILL} s."
     )
     sticky = _run(
         "sticky-memory",
@@ -122,6 +122,7 @@ def run() -> Finding:
         "spreads the office over every server, and when one dies the others serve its users, still\n"
         "logged in.\n"
     )
+    everyone_out = len(fixed.logged_out("office") + fixed.logged_out("home"))
     office = {n for n, user in enumerate(sticky.users) if user.group == "office"}
     on_one_server = len(sticky.served_before_kill(sticky.killed, office)) / len(
         [a for a in sticky.answers if a.at < sticky.killed_at and a.user in office]
@@ -133,7 +134,7 @@ def run() -> Finding:
             f"{len(sticky.logged_out('office'))} of {OFFICE} office users logged out"
         ),
         what_the_shop_does="round robin; any server reads the session from Redis",
-        measured=f"{len(fixed.logged_out('office')) + len(fixed.logged_out('home'))} of {OFFICE + HOME} logged out",
+        measured=f"{everyone_out} of {OFFICE + HOME} logged out",
     )
 
 
@@ -241,7 +242,8 @@ def _print_load(stack, result: Run, office: set[int]) -> None:
         latency = f"median {statistics.median(a.seconds for a in served) * 1000:4.0f} ms" if served else ""
         print(
             f"    {server:<11} {len(served):5} requests ({len(served) / max(len(before), 1):4.0%})  {latency}"
-            f"   users: {office_users} of the office's, {len({a.user for a in served}) - office_users} from home"
+            f"   users: {office_users} of the office's, "
+            f"{len({a.user for a in served}) - office_users} from home"
         )
     office_shares = _shares([a for a in before if a.user in office], stack.app_servers)
     print(

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.stack
 
 @pytest.fixture(scope="module")
 def demo():
-    """The demo, run once for every test here: its Finding, its report split into its two runs, when it began."""
+    """The demo, run once for all tests here: its Finding, its report's two runs, the whole, when it began."""
     began = time.time()
     report = io.StringIO()
     with contextlib.redirect_stdout(report):
