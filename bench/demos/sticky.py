@@ -7,6 +7,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from requests.adapters import HTTPAdapter
 
@@ -31,7 +32,8 @@ def office_address(n: int) -> str:
 
 
 def home_address(n: int) -> str:
-    return f"127.{71 + n}.{n + 1}.10"
+    # 127.71.1, 127.71.2, ...: as ip_hash falls, two on each server.
+    return f"127.71.{n + 1}.10"
 
 
 class _FromAddress(HTTPAdapter):
@@ -71,6 +73,8 @@ class Run:
     answers: list = field(default_factory=list)
     killed: str = ""
     killed_at: float = 0.0
+    # app server -> its workers' CPU time over the wall time, before the kill
+    busy: dict = field(default_factory=dict)
     users: list = field(default_factory=list)
     still_logged_in: list = field(default_factory=list)
 
@@ -117,24 +121,23 @@ def run() -> Finding:
         "\nip_hash sends an address to the same server every time, and an office's NAT is one\n"
         "address (nginx hashes only its first three octets): the whole office lands on one server,\n"
         "which queues their requests while the others have little to do. Its memory held their\n"
-        "sessions, so when it dies they are all logged out: nginx sends them to a server that has\n"
-        "never seen them. With the sessions in Redis no server needs to be sticky: round robin\n"
-        "spreads the office over every server, and when one dies the others serve its users, still\n"
-        "logged in.\n"
+        "sessions (and those of anyone else whose address hashes there), so when it dies they are all\n"
+        "logged out: nginx sends them to a server that has never seen them. With the sessions in\n"
+        "Redis no server needs to be sticky: round robin spreads the office over every server, and\n"
+        "when one dies the others serve its users, still logged in.\n"
     )
-    everyone_out = len(fixed.logged_out("office") + fixed.logged_out("home"))
-    office = {n for n, user in enumerate(sticky.users) if user.group == "office"}
-    on_one_server = len(sticky.served_before_kill(sticky.killed, office)) / len(
-        [a for a in sticky.answers if a.at < sticky.killed_at and a.user in office]
-    )
+    before_kill = [a for a in sticky.answers if a.at < sticky.killed_at]
+    share = len(sticky.served_before_kill(sticky.killed)) / len(before_kill)
+    busy = sticky.busy[sticky.killed]
+    logged_out = len(fixed.logged_out("office") + fixed.logged_out("home"))
     return Finding(
         story="Sticky sessions (the office NAT)",
         what_broke=(
-            f"{on_one_server:.0%} of the office's requests on one server; it was killed: "
-            f"{len(sticky.logged_out('office'))} of {OFFICE} office users logged out"
+            f"ip_hash: the office's server took {share:.0%} of requests (busy {busy:.0%}); "
+            f"killed: {len(sticky.logged_out('office'))} of {OFFICE} office users logged out"
         ),
         what_the_shop_does="round robin; any server reads the session from Redis",
-        measured=f"{everyone_out} of {OFFICE + HOME} logged out",
+        measured=f"{logged_out} of {OFFICE + HOME} logged out",
     )
 
 
@@ -158,6 +161,7 @@ def _run(name: str, backend: str, balance: str | None, explanation: str, *, kill
             raise RuntimeError(f"registrations were refused ({refused}); see {stack.log_dir}")
         server_of = _servers_by_pid(stack)
         stop = threading.Event()
+        cpu_at_start = {server: _cpu_seconds(stack.gunicorn_workers(server)) for server in stack.app_servers}
         started = time.monotonic()
 
         def click(n, user):
@@ -186,6 +190,10 @@ def _run(name: str, backend: str, balance: str | None, explanation: str, *, kill
             thread.start()
         time.sleep(SECONDS_BEFORE_KILL)
         result.killed_at = time.monotonic() - started
+        result.busy = {
+            server: (_cpu_seconds(stack.gunicorn_workers(server)) - cpu_at_start[server]) / result.killed_at
+            for server in stack.app_servers
+        }
         office = {n for n, user in enumerate(result.users) if user.group == "office"}
         _print_load(stack, result, office)
         if kill is None:
@@ -226,6 +234,19 @@ def _servers_by_pid(stack) -> dict[str, str]:
     return {str(pid): server for server in stack.app_servers for pid in stack.gunicorn_workers(server)}
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """The CPU time (user and system) the processes have used so far."""
+    total = 0.0
+    for pid in pids:
+        try:
+            # utime and stime, the 14th and 15th fields: after the command, which is in parentheses.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _shares(answers: list[Answer], servers: list[str]) -> dict[str, float]:
     return {server: sum(a.server == server for a in answers) / max(len(answers), 1) for server in servers}
 
@@ -233,17 +254,17 @@ def _shares(answers: list[Answer], servers: list[str]) -> dict[str, float]:
 def _print_load(stack, result: Run, office: set[int]) -> None:
     before = [a for a in result.answers if a.at < result.killed_at]
     print(
-        f"  load per server over {result.killed_at:.1f} s (latency: from sending to the answer, as the user\n"
-        f"  waited, so it includes the wait in the server's queue):"
+        f"  load per server over {result.killed_at:.1f} s (busy: its worker's CPU time in that time;\n"
+        f"  latency: the median from sending to the answer, as users waited, queue included):"
     )
     for server in stack.app_servers:
         served = result.served_before_kill(server)
         office_users = len({a.user for a in served if a.user in office})
-        latency = f"median {statistics.median(a.seconds for a in served) * 1000:4.0f} ms" if served else ""
+        latency = f"latency {statistics.median(a.seconds for a in served) * 1000:3.0f} ms" if served else ""
         print(
-            f"    {server:<11} {len(served):5} requests ({len(served) / max(len(before), 1):4.0%})  {latency}"
-            f"   users: {office_users} of the office's, "
-            f"{len({a.user for a in served}) - office_users} from home"
+            f"    {server:<11}{len(served):5} requests ({len(served) / max(len(before), 1):3.0%}), "
+            f"busy {result.busy[server]:3.0%}, {latency}; users: {office_users} office, "
+            f"{len({a.user for a in served}) - office_users} home"
         )
     office_shares = _shares([a for a in before if a.user in office], stack.app_servers)
     print(
@@ -264,30 +285,28 @@ def _draw_chart(runs: list[Run]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(len(runs), 1, figsize=(8, 3.2 * len(runs)), sharex=True)
+    titles = {"sticky-memory": "ip_hash + memory sessions", "sticky-redis": "round robin + Redis sessions"}
+    figure, axes = plt.subplots(len(runs), 1, figsize=(10, 3.2 * len(runs)), sharex=True)
     for axis, run_ in zip(axes, runs, strict=True):
         # Whole bins only: the last, cut short by the end of the load, would dip.
-        bins = [n * BIN for n in range(int(max(a.at for a in run_.answers) / BIN))]
+        starts = [n * BIN for n in range(int(max(a.at for a in run_.answers) / BIN))]
+
+        def per_second(counted, answers=run_.answers, starts=starts):
+            rates = [
+                sum(1 for a in answers if counted(a) and start <= a.at < start + BIN) / BIN
+                for start in starts
+            ]
+            # Steps over each bin's own time, so that nothing seems to change before the kill.
+            return [*starts, starts[-1] + BIN], [*rates, rates[-1]]
+
         for server in sorted({a.server for a in run_.answers} - {"-"}):
-            counts = [
-                sum(1 for a in run_.answers if a.server == server and start <= a.at < start + BIN) / BIN
-                for start in bins
-            ]
-            axis.plot(bins, counts, label=server)
-        logged_out = [
-            sum(1 for a in run_.answers if a.status == 302 and start <= a.at < start + BIN) / BIN
-            for start in bins
-        ]
-        axis.plot(bins, logged_out, "k:", label="answers: logged out")
+            axis.step(*per_second(lambda a, server=server: a.server == server), where="post", label=server)
+        axis.step(*per_second(lambda a: a.status == 302), "k:", where="post", label="answers: logged out")
         axis.axvline(run_.killed_at, color="red", linestyle="--", label=f"{run_.killed} killed")
-        axis.set_title(
-            {"sticky-memory": "ip_hash + memory sessions", "sticky-redis": "round robin + Redis sessions"}[
-                run_.name
-            ]
-        )
+        axis.set_title(titles[run_.name])
         axis.set_ylabel("requests per second")
-        axis.legend(fontsize="small", loc="upper right")
-    axes[-1].set_xlabel(f"seconds ({OFFICE} office users, {HOME} from home)")
+        axis.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    axes[-1].set_xlabel(f"seconds ({OFFICE} office users, {HOME} from home; each point: {BIN} s)")
     figure.tight_layout()
     CHART.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(CHART, dpi=100)

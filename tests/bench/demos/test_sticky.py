@@ -56,6 +56,17 @@ def test_killing_the_office_server_logs_every_office_user_out_of_their_memory_se
     assert logged_out(sticky_run)[0] == 12
 
 
+def test_with_ip_hash_the_kill_logs_out_the_home_users_on_that_server_and_no_other(demo):
+    _finding, sticky_run, _fixed_run, _text, _began = demo
+    home_users = {
+        server: int(home)
+        for server, home in re.findall(r"(gunicorn-\d) .* users: \d+ office, (\d+) home", sticky_run)
+    }
+    killed = re.search(r"killing (gunicorn-\d)", sticky_run).group(1)
+
+    assert logged_out(sticky_run)[1] == home_users[killed]
+
+
 def test_round_robin_spreads_the_office_over_every_server(demo):
     _finding, _sticky_run, fixed_run, _text, _began = demo
 
