@@ -133,8 +133,8 @@ def run() -> Finding:
     return Finding(
         story="Sticky sessions (the office NAT)",
         what_broke=(
-            f"ip_hash: the office's server took {share:.0%} of requests (busy {busy:.0%}); "
-            f"killed: {len(sticky.logged_out('office'))} of {OFFICE} office users logged out"
+            f"office on one server ({share:.0%} of requests, busy {busy:.0%}); "
+            f"it died: {len(sticky.logged_out('office'))} of {OFFICE} logged out"
         ),
         what_the_shop_does="round robin; any server reads the session from Redis",
         measured=f"{logged_out} of {OFFICE + HOME} logged out",
