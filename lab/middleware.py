@@ -2,31 +2,21 @@
 
 import logging
 import os
+import socket
 import time
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.utils.crypto import get_random_string
 
 from ops.redis_cluster import REDIS_FAILURES
 from ops.redis_commands import noting
 from ops.workers import current_worker
 from session_state.api import activity_of, fingerprint_of
 
+from .ids import lab_id_of
 from .services import record_request
 
 logger = logging.getLogger(__name__)
-
-LAB_ID_LENGTH = 32
-_LAB_ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-
-def new_lab_id() -> str:
-    return get_random_string(LAB_ID_LENGTH, _LAB_ID_CHARS)
-
-
-def is_lab_id(value) -> bool:
-    return isinstance(value, str) and len(value) == LAB_ID_LENGTH and set(value) <= set(_LAB_ID_CHARS)
 
 
 class LabRecorderMiddleware:
@@ -50,8 +40,11 @@ class LabRecorderMiddleware:
         self.unwatched = (settings.SESSION_LAB_PATH, *settings.SESSION_FREE_PATHS)
 
     def __call__(self, request):
-        lab_id = request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)
-        if not is_lab_id(lab_id) or request.path.startswith(self.unwatched):
+        cookie = request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)
+        if cookie is None or request.path.startswith(self.unwatched):
+            return self.get_response(request)
+        lab_id = lab_id_of(cookie)
+        if lab_id is None:
             return self.get_response(request)
         fingerprint_before = fingerprint_of(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
         request.lab_events = []
@@ -61,7 +54,7 @@ class LabRecorderMiddleware:
         entry = describe(request, response, round_trips, fingerprint_before=fingerprint_before)
         entry["ms"] = round((time.monotonic() - started) * 1000, 1)
         try:
-            record_request(lab_id=lab_id, entry=entry)
+            record_request(lab_id=lab_id, entry=entry, session_ended=ends_the_session(entry["events"]))
         except REDIS_FAILURES as error:
             # The lab is no reason to fail a page the shop could serve.
             logger.warning("The lab could not record a request: %s", error)
@@ -72,6 +65,9 @@ def describe(request, response, round_trips: list[list[str]], *, fingerprint_bef
     """What the lab shows of one request: never a cookie's value, a key, a query string or a path's tokens."""
     activity = activity_of(request.session) if hasattr(request, "session") else None
     fingerprint = activity.fingerprint if activity else None
+    if response.status_code >= 500:
+        # Django saves no session and sets no cookie then: the browser keeps the one it came with.
+        fingerprint = fingerprint_before
     match = request.resolver_match
     return {
         "at": time.time(),
@@ -80,8 +76,8 @@ def describe(request, response, round_trips: list[list[str]], *, fingerprint_bef
         "route": "/" + match.route if match else "(no page)",
         "status": response.status_code,
         "worker": current_worker(),
-        # The worker's gunicorn master: one per app server.
-        "app_server": os.getppid(),
+        # The worker's gunicorn master: one per app server (hosts differ in Docker, where each is pid 1).
+        "app_server": f"{socket.gethostname()}:{os.getppid()}",
         "round_trips": round_trips,
         "fingerprint_before": fingerprint_before,
         "fingerprint": fingerprint,
@@ -93,19 +89,21 @@ def describe(request, response, round_trips: list[list[str]], *, fingerprint_bef
 def session_events(request, response, activity, fingerprint_before) -> list[str]:
     """What happened to the session in this request, in the lifecycle diagram's words."""
     events = list(request.lab_events)
-    if activity is None:
+    if activity is None or response.status_code >= 500:
         return events
     after = activity.fingerprint
     set_cookie = settings.SESSION_COOKIE_NAME in response.cookies
     if activity.found_ended:
         events.insert(0, "found ended (timed out, or ended elsewhere)")
+    elif activity.found_gone:
+        events.insert(0, "found gone (the anonymous session timed out)")
     if after and after != fingerprint_before and set_cookie:
-        if fingerprint_before is None or activity.found_ended or "logged out" in events:
+        if fingerprint_before is None or activity.found_gone or "logged out" in events:
             events.append("created")
         elif "logged in" in events:
             events.append("new key at login (the old one deleted)")
-        elif activity.password_entered:
-            events.append("re-authenticated: new key")
+        elif activity.password_event:
+            events.append(f"{activity.password_event}: new key")
         else:
             events.append("new key")
     elif after and after == fingerprint_before and set_cookie:
@@ -113,6 +111,11 @@ def session_events(request, response, activity, fingerprint_before) -> list[str]
     if fingerprint_before and not after and "logged out" in events:
         events.append("ended: deleted from Redis")
     return events
+
+
+def ends_the_session(events: list[str]) -> bool:
+    """Whether the browser's session ended in (or before) this request: its log starts again."""
+    return any(event.startswith(("logged out", "found ended", "found gone")) for event in events)
 
 
 def session_cookie_set(response) -> dict | None:

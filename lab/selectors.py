@@ -36,7 +36,12 @@ def live_view(*, lab_id: str | None, session_id: str | None) -> dict:
     lab cookie recorded.
     """
     session = stored_session(session_id=session_id)
-    requests = recent_requests(lab_id=lab_id) if lab_id else []
+    log = recent_requests(lab_id=lab_id) if lab_id else []
+    current = session.fingerprint if session is not None else None
+    # The log follows one session (record.lua): one that is not this
+    # browser's session now (it timed out since, unseen) is not shown.
+    requests = log if log and log[0]["fingerprint"] == current else []
+    ended = session is None and bool(log) and (log[0]["fingerprint"] is not None or bool(log[0]["events"]))
     return {
         "now": time.time(),
         "session": asdict(session) if session is not None else None,
@@ -48,7 +53,7 @@ def live_view(*, lab_id: str | None, session_id: str | None) -> dict:
             "last_set": next((r["cookie"] for r in requests if r.get("cookie")), None),
         },
         "requests": requests,
-        "state": lifecycle_state(session, requests),
+        "state": "ended" if ended else lifecycle_state(session),
         "reauthenticate_after": settings.REAUTH_AFTER,
     }
 
@@ -65,16 +70,15 @@ def cookie_attributes() -> dict:
     }
 
 
-def lifecycle_state(session, requests: list[dict]) -> str:
+def lifecycle_state(session) -> str:
     """
-    Where the session stands in the lifecycle diagram: "none" (no session
-    yet), "anonymous", "logged-in", "re-authenticated" (the password typed
-    lately: sensitive pages open without asking), or "ended" (logged out,
-    timed out, or ended from elsewhere, and no new one yet).
+    Where the session stands in the lifecycle diagram: "none" (no session),
+    "anonymous", "logged-in", or "re-authenticated" (the password typed
+    lately: sensitive pages open without asking). ("ended", logged out or
+    timed out and no new one yet, is told from the log: live_view.)
     """
     if session is None:
-        # The browser had one (its requests carried it): logged out, timed out or ended elsewhere.
-        return "ended" if any(r.get("fingerprint") for r in requests) else "none"
+        return "none"
     if not session.logged_in:
         return "anonymous"
     recent_password = session.password_at and time.time() - session.password_at < settings.REAUTH_AFTER

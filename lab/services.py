@@ -2,19 +2,30 @@
 
 import json
 
-from session_state.api import redis_client
+from session_state.api import LuaScript, redis_client
 from session_state.keys import lab_log
 
 # A browser's log keeps its last requests, for an hour after the last one.
 KEPT_REQUESTS = 50
 KEPT_SECONDS = 3600
 
+_RECORD = LuaScript(__file__, "record.lua")
 
-def record_request(*, lab_id: str, entry: dict) -> None:
-    """Add a request to the browser's log: one round trip (a pipeline on the log's one key)."""
-    key = lab_log(lab_id)
-    with redis_client().pipeline(transaction=True) as pipeline:
-        pipeline.lpush(key, json.dumps(entry, separators=(",", ":")))
-        pipeline.ltrim(key, 0, KEPT_REQUESTS - 1)
-        pipeline.expire(key, KEPT_SECONDS)
-        pipeline.execute()
+
+def record_request(*, lab_id: str, entry: dict, session_ended: bool) -> None:
+    """
+    Add a request to the browser's log, in one round trip. The log starts
+    again where the request ended its session (session_ended), or came with
+    another session than the log's last (record.lua).
+    """
+    _RECORD(
+        client=redis_client(),
+        keys=[lab_log(lab_id)],
+        args=[
+            json.dumps(entry, separators=(",", ":")),
+            entry["fingerprint_before"] or "",
+            "1" if session_ended else "0",
+            KEPT_REQUESTS,
+            KEPT_SECONDS,
+        ],
+    )

@@ -2,25 +2,26 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .middleware import is_lab_id, new_lab_id
+from .ids import lab_id_of, new_lab_cookie
 from .selectors import live_view
 
 
 @require_GET
+@never_cache  # it may set a cookie that names this browser
 def lab_page(request):
     """
     The lab: its page is drawn by static/lab/lab.js from the feed. Opening
     it gives the browser a lab cookie (if it has none), from which on its
     requests are recorded for it, and for it alone.
     """
-    lab_id = request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)
     response = render(request, "lab/lab.html", {"feed_url": settings.SESSION_LAB_FEED_PATH})
-    if not is_lab_id(lab_id):
+    if lab_id_of(request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)) is None:
         response.set_cookie(
             settings.SESSION_LAB_COOKIE_NAME,
-            new_lab_id(),
+            new_lab_cookie(),
             secure=True,
             httponly=True,
             samesite="Strict",
@@ -38,9 +39,8 @@ def feed(request):
     A path without a session (SESSION_FREE_PATHS): polling the feed is no
     use of the session, which goes on timing out as the lab shows.
     """
-    lab_id = request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)
     view = live_view(
-        lab_id=lab_id if is_lab_id(lab_id) else None,
+        lab_id=lab_id_of(request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)),
         session_id=request.COOKIES.get(settings.SESSION_COOKIE_NAME),
     )
     response = JsonResponse(view)

@@ -47,6 +47,13 @@ class ShopRedisCluster(RedisCluster):
 
     ERRORS_ALLOW_RETRY = (RedisConnectionError, ClusterDownError, SlotNotCoveredError)
 
+    def close(self) -> None:
+        # Made from a URL (ClusterConnectionFactory), the nodes' clients do
+        # not own their pools, and redis-py's close() leaves their sockets
+        # open: closed here too.
+        super().close()
+        self.disconnect_connection_pools()
+
 
 class ClusterConnectionFactory(ConnectionFactory):
     """

@@ -5,16 +5,25 @@ cost, so that "one round trip per page" can be watched.
 
 redis-py has no hook for this, so every connection the shop makes is of a
 class with one (CONNECTION_POOL_KWARGS["connection_class"] in the
-settings, for one Redis, Sentinel and a cluster alike). Outside noting()
-the hook costs one context variable lookup per round trip: nothing a
-benchmark can see.
+settings, for one Redis, Sentinel and a cluster alike): redis-py's own
+class for the URL's scheme (TCP, TLS, a Unix socket), with the hook mixed
+in. Outside noting() the hook costs one context variable lookup per round
+trip (bench/results/profiles.md): nothing a benchmark can see.
+
+What is noted is what the connection sends, round trip by round trip: a
+health check's PING (redis-py's health_check_interval, off in the shop) and
+a new connection's handshake are round trips too. A context variable, so a
+thread of its own (the revocations listener) is never counted in a
+request's; and Sentinel's own lookups, over connections of their own, are
+not.
 """
 
 import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
+from urllib.parse import urlparse
 
-from redis.connection import Connection
+from redis.connection import Connection, SSLConnection, UnixDomainSocketConnection
 from redis.sentinel import SentinelManagedConnection
 
 # The round trips noted so far in this context, each a list of the command
@@ -77,8 +86,28 @@ def _describe(args) -> str:
 
 
 class NotedConnection(NotedCommands, Connection):
-    """redis-py's TCP connection, noted (one Redis, and the nodes of a cluster)."""
+    """redis-py's TCP connection, noted (redis://, and the nodes of a cluster)."""
+
+
+class NotedSSLConnection(NotedCommands, SSLConnection):
+    """redis-py's TLS connection, noted (rediss://)."""
+
+
+class NotedUnixDomainSocketConnection(NotedCommands, UnixDomainSocketConnection):
+    """redis-py's Unix socket connection, noted (unix://)."""
 
 
 class NotedSentinelManagedConnection(NotedCommands, SentinelManagedConnection):
     """The connection to the primary that the Sentinels name, noted."""
+
+
+def noted_connection_class(url: str) -> type:
+    """
+    The noted class for a Redis URL: redis-py's own for its scheme, with the
+    hook. A class given to a pool wins over the one the URL would choose,
+    so it must be the same one: a rediss:// URL with a plain TCP class
+    would speak to Redis without TLS.
+    """
+    return {"rediss": NotedSSLConnection, "unix": NotedUnixDomainSocketConnection}.get(
+        urlparse(url).scheme, NotedConnection
+    )

@@ -11,17 +11,18 @@ its user instead of its id, and what needs the shop's engine (reading a
 session along with other work, the list of one's sessions) does nothing.
 """
 
+import json
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 
 from . import access_tokens, index, keys, revocations, token_logins, user_records
 from .access_tokens import AccessToken, InvalidAccessToken
 from .connection import redis_client, wait_for_a_replica
-from .fields import LOGIN_AT, MEANINGS, PASSWORD_AT, PUBLIC_ID, SEEN_AT, decode
+from .fields import FORMER_NAMES, LOGIN_AT, MEANINGS, PASSWORD_AT, PUBLIC_ID, SEEN_AT, decode
 from .lua import LuaScript
 from .models import UserTag
 from .revocations import RevocationsUnknown
@@ -228,6 +229,7 @@ def record_password_entry(session: SessionBase) -> None:
     """The user just typed their password: a new session id, and the re-authentication clock restarts."""
     session.cycle_key()
     note_password_entry(session)
+    session.password_event = "re-authenticated"
 
 
 def note_password_entry(session: SessionBase) -> None:
@@ -237,7 +239,7 @@ def note_password_entry(session: SessionBase) -> None:
     password change).
     """
     session[PASSWORD_AT] = time.time()
-    session.password_entered = True  # for this request only (activity_of), never stored
+    session.password_event = "password changed"  # for this request only (activity_of), never stored
 
 
 # --- API logins (session_state.token_logins) --------------------------------
@@ -329,8 +331,9 @@ class SessionActivity:
 
     fingerprint: str | None
     logged_in: bool
-    password_entered: bool  # the user typed their password again (re-authentication, a new password)
-    found_ended: bool
+    password_event: str | None  # "re-authenticated", "password changed", or None
+    found_ended: bool  # the logged-in session presented had ended (timed out, or ended elsewhere)
+    found_gone: bool  # the id presented named no session (found_ended, or a visitor's that timed out)
 
 
 def activity_of(session: SessionBase) -> SessionActivity | None:
@@ -343,8 +346,9 @@ def activity_of(session: SessionBase) -> SessionActivity | None:
     return SessionActivity(
         fingerprint=fingerprint_of(session.session_key),
         logged_in=session.is_logged_in_session,
-        password_entered=getattr(session, "password_entered", False),
+        password_event=session.password_event,
         found_ended=session.ended,
+        found_gone=session.presented_gone,
     )
 
 
@@ -354,7 +358,7 @@ class StoredSession:
 
     fingerprint: str
     logged_in: bool
-    stored: str  # the JSON, exactly as stored
+    stored: str  # the JSON as stored, secrets' values hidden (_without_secrets)
     ttl_ms: int
     seen_at: float | None
     login_at: float | None
@@ -385,7 +389,7 @@ def stored_session(*, session_id: str | None) -> StoredSession | None:
     return StoredSession(
         fingerprint=keys.fingerprint(session_id),
         logged_in=keys.is_logged_in_id(session_id),
-        stored=stored.decode() if isinstance(stored, bytes) else stored,
+        stored=_without_secrets(stored),
         ttl_ms=ttl_ms,
         seen_at=seen_at,
         login_at=login_at,
@@ -396,6 +400,22 @@ def stored_session(*, session_id: str | None) -> StoredSession | None:
         idle_timeout=settings.SESSION_COOKIE_AGE,
         absolute_timeout=settings.SESSION_ABSOLUTE_TIMEOUT,
     )
+
+
+def _without_secrets(stored: bytes) -> str:
+    """
+    The stored JSON, the values of secrets hidden: the session auth hash,
+    and anything the shop does not name (Django's password-reset token while
+    a reset is under way): the lab's page can be read by a script of the
+    shop's origin, where a cookie's HttpOnly keeps the key itself away.
+    """
+    shown = {
+        name: value if name in _SHOWN_FIELDS else "(hidden)" for name, value in json.loads(stored).items()
+    }
+    return json.dumps(shown, separators=(",", ":"))
+
+
+_SHOWN_FIELDS = (set(MEANINGS) | set(FORMER_NAMES) | {SESSION_KEY, BACKEND_SESSION_KEY}) - {"_h"}
 
 
 def stored_field_meanings() -> dict[str, str]:

@@ -42,7 +42,7 @@ ROTATED_AT = "_rt"  # when it was replaced (the reuse grace counts from it)
 MEANINGS = {
     "_u": "the user's id (Django's _auth_user_id)",
     "_b": "the backend that logged them in (Django's _auth_user_backend): class name and a digest of its path",
-    "_h": "the session auth hash (Django's _auth_user_hash): a password change ends the session",
+    "_h": "the session auth hash (Django's _auth_user_hash): a password change ends the session (hidden here)",
     "_x": "an expiry set with set_expiry() (Django's _session_expiry)",
     LOGIN_AT: "when the user logged in: the absolute timeout counts from it",
     PASSWORD_AT: "when the user last typed their password: sensitive pages ask again after a while",

@@ -90,6 +90,13 @@ class SessionStore(SessionBase):
         # What a logged-in session's user is, as read with the session
         # (session_state.user_records); None when there was none to read.
         self.user_record = None
+        # Set by load(): the id this request presented named no session
+        # (any id: a visitor's that timed out, too), for the session lab.
+        self.presented_gone = False
+        # Set by session_state.api for this request only, never stored:
+        # the user typed their password ("re-authenticated", "password
+        # changed"), for the session lab.
+        self.password_event = None
 
     # --- Ids ---------------------------------------------------------------
 
@@ -169,6 +176,7 @@ class SessionStore(SessionBase):
             # The TTL keeps to the absolute timeout: a clock that has jumped.
             self._end(self.session_key, data)
         self.ended = keys.is_logged_in_id(self.session_key)
+        self.presented_gone = self.session_key is not None
         self._session_key = None
         return {}
 

@@ -17,7 +17,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
-from ops.redis_commands import NotedConnection, NotedSentinelManagedConnection
+from ops.redis_commands import NotedSentinelManagedConnection, noted_connection_class
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -158,10 +158,6 @@ _REDIS_OPTIONS = {
     "CONNECTION_POOL_KWARGS": {
         "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
         "retry_on_error": [RedisConnectionError],
-        # redis-py's own connection, with a hook that notes the commands a
-        # request sends for the session lab (ops/redis_commands.py); free
-        # for every request the lab does not watch.
-        "connection_class": NotedConnection,
     },
 }
 
@@ -220,6 +216,12 @@ elif REDIS_SENTINELS:
     }
 else:
     _REDIS_LOCATION = REDIS_URL
+# redis-py's own connection class for the URL's scheme, with a hook that
+# notes the commands a request sends, for the session lab
+# (ops/redis_commands.py): a context variable lookup per round trip for
+# every request the lab does not watch. (Sentinel's is set above.)
+if not REDIS_SENTINELS:
+    _REDIS_OPTIONS["CONNECTION_POOL_KWARGS"]["connection_class"] = noted_connection_class(_REDIS_LOCATION)
 
 CACHES = {
     # Login rate-limit counters (django-ratelimit) and anything else shared.
@@ -403,10 +405,9 @@ SESSION_LAB_PATH = "/lab/"
 # it: no session is read or slid there, so the idle timeout can be watched
 # running out.
 SESSION_LAB_FEED_PATH = SESSION_LAB_PATH + "feed"
-if SESSION_LAB:
-    SESSION_FREE_PATHS.append(SESSION_LAB_FEED_PATH)
+SESSION_FREE_PATHS.append(SESSION_LAB_FEED_PATH)
 # The lab cookie: which browser's requests the lab records, for that browser
-# alone (random, HttpOnly, never sent cross-site).
+# alone (random and signed, HttpOnly, never sent cross-site: lab/ids.py).
 SESSION_LAB_COOKIE_NAME = "__Host-shop_lab"
 # The API's docs page, /api/v1/docs (the schema, /api/v1/openapi.json, is always served).
 API_DOCS = os.environ.get("API_DOCS", "1") == "1"

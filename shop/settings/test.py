@@ -19,4 +19,3 @@ API_SIGNING_KEYS = [("test-1", "test-only-api-signing-key-0123456789abcdef-01234
 
 # The session lab, as on the local stack (its recorder is installed only where it is on).
 SESSION_LAB = True
-SESSION_FREE_PATHS = [*SESSION_FREE_PATHS, SESSION_LAB_FEED_PATH]

@@ -1,11 +1,13 @@
 """The lab shows a visitor their own session and requests, never another visitor's."""
 
 import json
+import time
 
 from django.conf import settings
 from django.test import Client
 
-from lab.middleware import new_lab_id
+from lab.ids import new_lab_cookie
+from ops.redis_commands import noting
 from tests.lab.feed import feed
 from tests.shopping import add
 
@@ -52,12 +54,70 @@ def test_the_feed_takes_no_parameter_that_could_name_another_session(lab_client,
     assert seen.json()["session"] is None
 
 
-def test_a_made_up_lab_cookie_shows_no_ones_requests(lab_client, mug):
+def test_a_lab_cookie_the_lab_never_gave_out_is_not_recorded(client, mug, redis_client):
+    client.cookies[settings.SESSION_LAB_COOKIE_NAME] = "x" * 24 + ":made-up-signature"
+
+    client.get(mug.get_absolute_url())
+
+    assert list(redis_client.scan_iter("shop:lab:*")) == []
+
+
+def test_a_new_lab_cookie_shows_no_ones_requests(lab_client, mug):
     lab_client.get(mug.get_absolute_url())
     stranger = Client()
-    stranger.cookies[settings.SESSION_LAB_COOKIE_NAME] = new_lab_id()
+    stranger.cookies[settings.SESSION_LAB_COOKIE_NAME] = new_lab_cookie()
 
     assert feed(stranger)["requests"] == []
+
+
+def test_after_a_logout_the_next_person_at_the_browser_sees_nothing_of_the_requests_before(
+    lab_client, user, password, mug
+):
+    lab_client.post("/accounts/login/", {"username": user.username, "password": password})
+    lab_client.get("/accounts/profile/")
+    lab_client.post("/accounts/logout/")
+
+    seen = feed(lab_client)
+
+    assert [request["route"] for request in seen["requests"]] == ["/accounts/logout/"]
+    assert seen["state"] == "ended"
+
+
+def test_a_session_that_timed_out_unseen_takes_its_requests_out_of_the_lab(lab_client, mug, redis_client):
+    add(lab_client, mug)
+    for key in redis_client.scan_iter("shop:session:*"):
+        redis_client.delete(key)  # as if it had timed out, with no request since
+
+    seen = feed(lab_client)
+
+    assert seen["requests"] == []
+    assert seen["state"] == "ended"
+
+
+def test_the_next_request_after_a_time_out_starts_the_log_again(lab_client, mug, redis_client):
+    add(lab_client, mug)
+    lab_client.get("/")
+    for key in redis_client.scan_iter("shop:session:*"):
+        redis_client.delete(key)
+
+    add(lab_client, mug)
+
+    requests = feed(lab_client)["requests"]
+    assert len(requests) == 1
+    assert requests[0]["events"] == ["found gone (the anonymous session timed out)", "created"]
+
+
+def test_secrets_in_the_session_are_hidden(lab_client, user, password):
+    lab_client.post("/accounts/login/", {"username": user.username, "password": password})
+    session = lab_client.session
+    session["_password_reset_token"] = "set-password-token-abc"  # as Django keeps it during a reset
+    session.save()
+
+    stored = json.loads(feed(lab_client)["session"]["stored"])
+
+    assert stored["_password_reset_token"] == "(hidden)"
+    assert stored["_h"] == "(hidden)"
+    assert stored["_u"] == str(user.pk)
 
 
 def test_the_feed_never_shows_the_session_key(lab_client, mug):
@@ -68,13 +128,24 @@ def test_the_feed_never_shows_the_session_key(lab_client, mug):
     assert key not in lab_client.get("/lab/").content.decode()
 
 
-def test_polling_the_feed_neither_uses_nor_slides_the_session(lab_client, mug, redis_client):
+def test_polling_the_feed_neither_uses_nor_slides_the_session(lab_client, mug, redis_client, settings):
+    settings.SESSION_COOKIE_AGE = 10  # a page's request would slide it after a second
     add(lab_client, mug)
-    ttl_before = feed(lab_client)["session"]["ttl_ms"]
-    redis_key = next(key for key in redis_client.scan_iter("shop:session:*"))
-    redis_client.pexpire(redis_key, ttl_before - 60_000)  # as if a minute had passed unused
+    redis_key = next(iter(redis_client.scan_iter("shop:session:*")))
+    seen_before, ttl_before = json.loads(redis_client.get(redis_key))["_s"], redis_client.pttl(redis_key)
+    time.sleep(1.1)
 
     response = lab_client.get("/lab/feed")
 
     assert settings.SESSION_COOKIE_NAME not in response.cookies
-    assert redis_client.pttl(redis_key) <= ttl_before - 60_000
+    assert json.loads(redis_client.get(redis_key))["_s"] == seen_before
+    assert redis_client.pttl(redis_key) < ttl_before - 1000
+
+
+def test_the_feed_reads_the_session_as_stored_and_the_log_and_nothing_else(lab_client, mug):
+    add(lab_client, mug)
+
+    with noting() as round_trips:
+        lab_client.get("/lab/feed")
+
+    assert round_trips == [["GET", "PTTL"], ["LRANGE"]]

@@ -1,5 +1,6 @@
 """The lab records the requests of a browser that opened it, and what became of its session."""
 
+import os
 import time
 
 import pytest
@@ -32,8 +33,8 @@ def test_a_request_is_recorded_with_its_worker_route_and_round_trips(lab_client,
     (request,) = feed(lab_client)["requests"]
     assert request["route"] == "/products/<slug:slug>/"
     assert request["status"] == 200
-    assert request["worker"].endswith(f":{__import__('os').getpid()}")
-    assert isinstance(request["round_trips"], list)
+    assert request["worker"].endswith(f":{os.getpid()}")
+    assert request["round_trips"] == []  # an anonymous page without a session: no round trip
 
 
 def test_a_logged_in_page_is_recorded_as_one_round_trip(lab_client, user, password, mug):
@@ -147,3 +148,15 @@ def test_a_page_that_needs_no_redis_is_served_when_redis_cannot_take_the_record(
 
     assert response.status_code == 200
     assert "The lab could not record a request" in caplog.text
+
+
+def test_a_password_change_is_recorded_as_such_with_its_new_key(lab_client, user, password):
+    lab_client.post("/accounts/login/", {"username": user.username, "password": password})
+    new = "a-new-long-passphrase-42"
+
+    lab_client.post(
+        "/accounts/password/change/", {"old_password": password, "new_password1": new, "new_password2": new}
+    )
+
+    newest = feed(lab_client)["requests"][0]
+    assert newest["events"] == ["password changed: new key"]

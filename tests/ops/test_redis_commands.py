@@ -2,8 +2,10 @@
 
 import pytest
 from django_redis import get_redis_connection
+from redis import ConnectionPool
+from redis.connection import Connection, SSLConnection, UnixDomainSocketConnection
 
-from ops.redis_commands import noting
+from ops.redis_commands import NotedCommands, noted_connection_class, noting
 
 
 def test_a_command_is_noted_as_one_round_trip_with_its_name(db):
@@ -61,3 +63,19 @@ def test_a_page_is_noted_with_as_many_round_trips_as_redis_counts(logged_in_clie
         logged_in_client.get("/")
 
     assert len(noted) == round_trips.count == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("redis://127.0.0.1:6379/0", Connection),
+        ("rediss://127.0.0.1:6380/0", SSLConnection),
+        ("unix:///run/redis/redis.sock?db=0", UnixDomainSocketConnection),
+    ],
+)
+def test_the_noted_connection_is_redis_pys_own_for_the_urls_scheme(url, kind):
+    pool = ConnectionPool.from_url(url, connection_class=noted_connection_class(url))
+
+    assert isinstance(pool.make_connection(), kind)
+    assert issubclass(pool.connection_class, NotedCommands)
+

@@ -64,7 +64,7 @@ def test_no_module_outside_session_state_builds_a_key_of_its_layout(key_format):
 
 
 def test_there_are_scripts_to_check():
-    assert {path.parent.parent.name for path in SCRIPTS} == {"session_state", "cart", "accounts"}
+    assert {path.parent.parent.name for path in SCRIPTS} == {"session_state", "cart", "accounts", "lab"}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: f"{path.parent.parent.name}/{path.name}")
