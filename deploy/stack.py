@@ -416,6 +416,11 @@ class Stack:
         try:
             for name in self.redis_servers + self.sentinels:
                 self.start_redis(name)
+            if self.sentinels:
+                # A Sentinel learns of the replica from the primary's INFO,
+                # which it reads every 10 s: a primary lost before then has no
+                # replica to promote (seen: -failover-abort-no-good-slave).
+                self._wait_for(self.sentinels_know_the_replica, "every Sentinel to know the replica", "sentinel-1")
             if self.cluster:
                 self.create_cluster()
             self.prepare()
@@ -480,6 +485,27 @@ class Stack:
                 ],
             )  # fmt: skip
         self._wait_for(lambda: self._redis_answers(self.port_of(name)), name, name)
+
+    def sentinels_know_the_replica(self) -> bool:
+        """Whether every Sentinel lists the replica as one it could promote: connected, not down."""
+        import redis
+
+        for name in self.sentinels:
+            sentinel = redis.Redis(port=self.port_of(name), decode_responses=True, socket_timeout=1)
+            try:
+                replicas = sentinel.sentinel_slaves(SENTINEL_SERVICE)
+            except redis.RedisError:
+                return False
+            finally:
+                sentinel.close()
+            if not any(
+                replica["port"] == self.port_of("redis-replica")
+                and not replica["is_sdown"]
+                and not replica["is_disconnected"]
+                for replica in replicas
+            ):
+                return False
+        return True
 
     def cluster_addresses(self) -> list[str]:
         return [f"127.0.0.1:{self.port_of(name)}" for name in CLUSTER_NODES]
