@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from deploy.stack import BASE_DIR, Stack, free_port
 
@@ -20,6 +21,18 @@ class Finding:
     what_broke: str
     what_the_shop_does: str
     measured: str
+
+
+class FromAddress(HTTPAdapter):
+    """Connections from one loopback address (127.x.y.z), as if from a machine of their own."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
 
 
 class Browser:

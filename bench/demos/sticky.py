@@ -9,9 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from requests.adapters import HTTPAdapter
-
-from .common import DEMO_DIR, Browser, Finding, start_stack, title, unique
+from .common import DEMO_DIR, Browser, Finding, FromAddress, start_stack, title, unique
 
 OFFICE = 12  # colleagues behind the office's one NAT address
 HOME = 6  # users at home, each behind an address of its own
@@ -36,16 +34,6 @@ def home_address(n: int) -> str:
     return f"127.71.{n + 1}.10"
 
 
-class _FromAddress(HTTPAdapter):
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 class UserAt(Browser):
     """A browser on a machine of its own: its connections come from address."""
 
@@ -53,7 +41,7 @@ class UserAt(Browser):
         super().__init__(stack)
         self.address = address
         self.group = group  # "office" or "home"
-        self.http.mount("https://", _FromAddress(address))
+        self.http.mount("https://", FromAddress(address))
 
 
 @dataclass

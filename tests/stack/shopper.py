@@ -5,7 +5,8 @@ import re
 import socket
 
 import requests
-from requests.adapters import HTTPAdapter
+
+from bench.demos.common import FromAddress
 
 SESSION_COOKIE = "__Host-shop_session"
 
@@ -19,16 +20,6 @@ _addresses = (
 )
 
 
-class _FromAddress(HTTPAdapter):
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 class Shopper:
     """A browser-like HTTPS client: cookies, CSRF tokens, one client address."""
 
@@ -40,8 +31,8 @@ class Shopper:
         # certificate, and straight to loopback.
         self.http.trust_env = False
         self.http.verify = str(stack.tls_cert)
-        self.http.mount("https://", _FromAddress(self.address))
-        self.http.mount("http://", _FromAddress(self.address))
+        self.http.mount("https://", FromAddress(self.address))
+        self.http.mount("http://", FromAddress(self.address))
         # Django checks the Origin of every POST over HTTPS, as a browser sends it.
         self.http.headers["Origin"] = stack.url
         self._csrf_token = None

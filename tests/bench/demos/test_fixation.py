@@ -1,13 +1,12 @@
 """make demo-fixation runs and tells its story; its broken configuration stays out of the shop's reach."""
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
 import pytest
 
 from bench.demos import fixation
+from tests.bench.demos.reports import run_for_its_report
 
 pytestmark = pytest.mark.stack
 
@@ -18,11 +17,7 @@ BROKEN = BASE_DIR / "bench" / "demos" / "broken"
 @pytest.fixture(scope="module")
 def demo():
     """The demo run once for all the tests here (it starts two stacks): its finding and what it printed."""
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        finding = fixation.run()
-    print(output.getvalue())  # shown with a failing test's output
-    return finding, output.getvalue()
+    return run_for_its_report(fixation)
 
 
 def told(demo, who: str) -> list[str]:

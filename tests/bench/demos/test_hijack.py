@@ -1,12 +1,11 @@
 """make demo-hijack runs and tells its story."""
 
-import contextlib
-import io
 import re
 
 import pytest
 
 from bench.demos import hijack
+from tests.bench.demos.reports import run_for_its_report
 
 pytestmark = pytest.mark.stack
 
@@ -14,11 +13,7 @@ pytestmark = pytest.mark.stack
 @pytest.fixture(scope="module")
 def demo():
     """The demo run once for all the tests here (it starts two stacks): its finding and what it printed."""
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        finding = hijack.run()
-    print(output.getvalue())  # shown with a failing test's output
-    return finding, output.getvalue()
+    return run_for_its_report(hijack)
 
 
 def told(demo, pattern: str) -> re.Match:

@@ -1,12 +1,11 @@
 """make demo-redis-crash runs and tells its story."""
 
-import contextlib
-import io
 import re
 
 import pytest
 
 from bench.demos import redis_crash
+from tests.bench.demos.reports import run_for_its_report
 
 pytestmark = pytest.mark.stack
 
@@ -14,10 +13,7 @@ pytestmark = pytest.mark.stack
 @pytest.fixture(scope="module")
 def demo():
     """The demo, run once for every test here: its Finding and its report."""
-    report = io.StringIO()
-    with contextlib.redirect_stdout(report):
-        finding = redis_crash.run()
-    return finding, report.getvalue()
+    return run_for_its_report(redis_crash)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,5 @@
 """make demo-sticky runs and tells its story."""
 
-import contextlib
-import io
 import re
 import time
 from pathlib import Path
@@ -9,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.demos import sticky
+from tests.bench.demos.reports import run_for_its_report
 
 pytestmark = pytest.mark.stack
 
@@ -17,10 +16,7 @@ pytestmark = pytest.mark.stack
 def demo():
     """The demo, run once for all tests here: its Finding, its report's two runs, the whole, when it began."""
     began = time.time()
-    report = io.StringIO()
-    with contextlib.redirect_stdout(report):
-        finding = sticky.run()
-    text = report.getvalue()
+    finding, text = run_for_its_report(sticky)
     sticky_run, fixed_run = text.split("\nthe shop: round robin", 1)
     return finding, sticky_run, fixed_run, text, began
 
