@@ -4,7 +4,7 @@ import itertools
 
 import requests
 
-from tests.stack.shopper import _FromAddress
+from bench.demos.common import FromAddress
 
 _addresses = (f"127.0.1.{n}" for n in itertools.count(10))
 
@@ -15,7 +15,7 @@ class Phone:
         self.http = requests.Session()
         self.http.trust_env = False
         self.http.verify = str(stack.tls_cert)
-        self.http.mount("https://", _FromAddress(next(_addresses)))
+        self.http.mount("https://", FromAddress(next(_addresses)))
         self.http.headers["User-Agent"] = "HearthApp/2.1 (iPhone; iOS 18.1)"
         self.access_token = self.refresh_token = None
 
