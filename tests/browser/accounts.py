@@ -4,6 +4,8 @@ import itertools
 
 from playwright.sync_api import expect
 
+from tests.stack.shopper import Shopper
+
 PASSWORD = "sturdy-kettle-93"
 _usernames = (f"browser-shopper-{n}" for n in itertools.count(1))
 
@@ -23,6 +25,17 @@ def register(browser, stack) -> str:
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
     context.close()
+    return username
+
+
+def register_elsewhere(stack) -> str:
+    """
+    An account made through the registration page from another machine (a
+    loopback address of its own): registrations are limited per address,
+    and the browser's, 127.0.0.1, is kept for the tests of registering.
+    """
+    username = next(_usernames)
+    Shopper(stack).register(username, PASSWORD)
     return username
 
 

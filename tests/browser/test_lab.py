@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.accounts import log_in
+from tests.browser.accounts import log_in, register_elsewhere
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,13 @@ def workers_seen(lab) -> set[str]:
     return set(lab.locator("[data-testid=lab-requests] tbody tr td:nth-child(4)").all_inner_texts())
 
 
-def test_the_lab_follows_a_shopper_across_workers_through_login_and_an_add(two_tabs, account, screenshot):
+@pytest.fixture
+def shoppers_account(stack):
+    """Made off the browser, whose address the tests of registering need (register_elsewhere)."""
+    return register_elsewhere(stack)
+
+
+def test_the_lab_follows_a_shopper_across_workers_through_login_and_an_add(two_tabs, shoppers_account, screenshot):
     shop, lab = two_tabs
 
     # Requests land on whichever worker takes them first: browse until two have served.
@@ -49,8 +55,8 @@ def test_the_lab_follows_a_shopper_across_workers_through_login_and_an_add(two_t
     anonymous_key = lab.get_by_test_id("lab-fingerprint").inner_text()
 
     shop.goto("/accounts/login/")
-    log_in(shop, account)
-    expect(shop.locator(".username")).to_have_text(account)
+    log_in(shop, shoppers_account)
+    expect(shop.locator(".username")).to_have_text(shoppers_account)
     expect(lab.get_by_test_id("lab-events")).to_contain_text("new key at login (the old one deleted)")
     expect(lab.get_by_test_id("lab-fingerprint")).not_to_have_text(anonymous_key)
     expect(lab.get_by_test_id("lab-state")).to_have_text("logged-in")
@@ -69,10 +75,10 @@ def test_the_lab_follows_a_shopper_across_workers_through_login_and_an_add(two_t
     screenshot(shop, "12-shop-beside-the-lab")
 
 
-def test_the_lab_shows_nothing_of_another_browsers_session(browser, stack, two_tabs, account):
+def test_the_lab_shows_nothing_of_another_browsers_session(browser, stack, two_tabs, shoppers_account):
     shop, lab = two_tabs
     shop.goto("/accounts/login/")
-    log_in(shop, account)
+    log_in(shop, shoppers_account)
     expect(lab.get_by_test_id("lab-state")).to_have_text("logged-in")
     theirs = lab.get_by_test_id("lab-fingerprint").inner_text()
 
@@ -82,5 +88,5 @@ def test_the_lab_shows_nothing_of_another_browsers_session(browser, stack, two_t
     expect(stranger.get_by_test_id("lab-state")).to_have_text("none")
     expect(stranger.get_by_test_id("lab-stored")).to_have_text("no session")
     assert theirs not in stranger.content()
-    assert account not in stranger.locator("#lab").inner_text()
+    assert shoppers_account not in stranger.locator("#lab").inner_text()
     stranger.context.close()
