@@ -54,7 +54,6 @@ def live_view(*, lab_id: str | None, session_id: str | None) -> dict:
         },
         "requests": requests,
         "state": "ended" if ended else lifecycle_state(session),
-        "reauthenticate_after": settings.REAUTH_AFTER,
     }
 
 

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -31,6 +30,7 @@ def lab_page(request):
 
 
 @require_GET
+@never_cache  # what the lab shows now, never a copy
 def feed(request):
     """
     What the lab shows now, as JSON, for the browser asking: the session
@@ -43,6 +43,4 @@ def feed(request):
         lab_id=lab_id_of(request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)),
         session_id=request.COOKIES.get(settings.SESSION_COOKIE_NAME),
     )
-    response = JsonResponse(view)
-    add_never_cache_headers(response)
-    return response
+    return JsonResponse(view)

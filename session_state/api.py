@@ -16,13 +16,13 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 
 from . import access_tokens, index, keys, revocations, token_logins, user_records
 from .access_tokens import AccessToken, InvalidAccessToken
 from .connection import redis_client, wait_for_a_replica
-from .fields import FORMER_NAMES, LOGIN_AT, MEANINGS, PASSWORD_AT, PUBLIC_ID, SEEN_AT, decode
+from .fields import FORMER_NAMES, LOGIN_AT, MEANINGS, PASSWORD_AT, PUBLIC_ID, SEEN_AT, STORED_NAMES, decode
 from .lua import LuaScript
 from .models import UserTag
 from .revocations import RevocationsUnknown
@@ -415,7 +415,7 @@ def _without_secrets(stored: bytes) -> str:
     return json.dumps(shown, separators=(",", ":"))
 
 
-_SHOWN_FIELDS = (set(MEANINGS) | set(FORMER_NAMES) | {SESSION_KEY, BACKEND_SESSION_KEY}) - {"_h"}
+_SHOWN_FIELDS = (set(MEANINGS) | set(FORMER_NAMES) | {SESSION_KEY, BACKEND_SESSION_KEY}) - {STORED_NAMES[HASH_SESSION_KEY]}
 
 
 def stored_field_meanings() -> dict[str, str]:

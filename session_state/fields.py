@@ -37,13 +37,19 @@ REFRESH = "_r"  # the keyed hash of its current refresh token, never the token
 PREVIOUS_REFRESH = "_rp"  # the keyed hash of the token it replaced
 ROTATED_AT = "_rt"  # when it was replaced (the reuse grace counts from it)
 
+# Django's own fields, stored under short names. Every name begins with an
+# underscore, as Django's do: an app's own keys in a session never do.
+SESSION_EXPIRY = "_session_expiry"  # set_expiry()'s, as SessionBase keeps it
+STORED_NAMES = {SESSION_KEY: "_u", BACKEND_SESSION_KEY: "_b", HASH_SESSION_KEY: "_h", SESSION_EXPIRY: "_x"}
+_DJANGO_NAMES = {short: name for name, short in STORED_NAMES.items()}
+
 # What each stored name means, for the session lab (lab/), which shows a
 # visitor their session as stored.
 MEANINGS = {
-    "_u": "the user's id (Django's _auth_user_id)",
-    "_b": "the backend that logged them in (Django's _auth_user_backend): class name and a digest of its path",
-    "_h": "the session auth hash (Django's _auth_user_hash): a password change ends the session (hidden here)",
-    "_x": "an expiry set with set_expiry() (Django's _session_expiry)",
+    STORED_NAMES[SESSION_KEY]: "the user's id (Django's _auth_user_id)",
+    STORED_NAMES[BACKEND_SESSION_KEY]: "the backend that logged them in (Django's _auth_user_backend): class name and a digest of its path",
+    STORED_NAMES[HASH_SESSION_KEY]: "the session auth hash (Django's _auth_user_hash): a password change ends the session (hidden here)",
+    STORED_NAMES[SESSION_EXPIRY]: "an expiry set with set_expiry() (Django's _session_expiry)",
     LOGIN_AT: "when the user logged in: the absolute timeout counts from it",
     PASSWORD_AT: "when the user last typed their password: sensitive pages ask again after a while",
     SEEN_AT: "when the session was last seen: the idle timeout slides from it",
@@ -51,12 +57,6 @@ MEANINGS = {
     CLIENT_IP: "the address the login came from",
     CLIENT_AGENT: "the browser the login came from",
 }
-
-# Django's own fields, stored under short names. Every name begins with an
-# underscore, as Django's do: an app's own keys in a session never do.
-SESSION_EXPIRY = "_session_expiry"  # set_expiry()'s, as SessionBase keeps it
-STORED_NAMES = {SESSION_KEY: "_u", BACKEND_SESSION_KEY: "_b", HASH_SESSION_KEY: "_h", SESSION_EXPIRY: "_x"}
-_DJANGO_NAMES = {short: name for name, short in STORED_NAMES.items()}
 
 # Times rounded down, never later than they were: in whole seconds (a
 # password typed, a session seen or rotated that much earlier asks again

@@ -210,18 +210,15 @@ elif REDIS_SENTINELS:
             "SENTINEL_KWARGS": {"socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
     )
-    _REDIS_OPTIONS["CONNECTION_POOL_KWARGS"] = {
-        **_REDIS_OPTIONS["CONNECTION_POOL_KWARGS"],
-        "connection_class": NotedSentinelManagedConnection,
-    }
 else:
     _REDIS_LOCATION = REDIS_URL
 # redis-py's own connection class for the URL's scheme, with a hook that
 # notes the commands a request sends, for the session lab
 # (ops/redis_commands.py): a context variable lookup per round trip for
-# every request the lab does not watch. (Sentinel's is set above.)
-if not REDIS_SENTINELS:
-    _REDIS_OPTIONS["CONNECTION_POOL_KWARGS"]["connection_class"] = noted_connection_class(_REDIS_LOCATION)
+# every request the lab does not watch.
+_REDIS_OPTIONS["CONNECTION_POOL_KWARGS"]["connection_class"] = (
+    NotedSentinelManagedConnection if REDIS_SENTINELS else noted_connection_class(_REDIS_LOCATION)
+)
 
 CACHES = {
     # Login rate-limit counters (django-ratelimit) and anything else shared.
@@ -393,22 +390,6 @@ SHOP_PUBLIC_URL = os.environ.get("SHOP_PUBLIC_URL", "https://localhost:8443").rs
 API_PATH = "/api/"
 SESSION_FREE_PATHS = [API_PATH]
 
-# --- The session lab (lab/) --------------------------------------------------
-
-# /lab/: a visitor watches their own session live. Off unless switched on:
-# the local stack (make run) and the tests switch it on. It shows a visitor
-# only their own session, and costs nothing to a browser that never opened
-# it, but a shop in production has no need of it.
-SESSION_LAB = os.environ.get("SESSION_LAB", "0") == "1"
-SESSION_LAB_PATH = "/lab/"
-# The feed the lab page polls reads the session as stored, without using
-# it: no session is read or slid there, so the idle timeout can be watched
-# running out.
-SESSION_LAB_FEED_PATH = SESSION_LAB_PATH + "feed"
-SESSION_FREE_PATHS.append(SESSION_LAB_FEED_PATH)
-# The lab cookie: which browser's requests the lab records, for that browser
-# alone (random and signed, HttpOnly, never sent cross-site: lab/ids.py).
-SESSION_LAB_COOKIE_NAME = "__Host-shop_lab"
 # The API's docs page, /api/v1/docs (the schema, /api/v1/openapi.json, is always served).
 API_DOCS = os.environ.get("API_DOCS", "1") == "1"
 
@@ -452,6 +433,23 @@ CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
 # then costs no Redis write, and many requests at once (two tabs adding to
 # the cart) never race to rewrite the session for one.
 MESSAGE_STORAGE = "ops.messages.HostCookieStorage"
+
+# --- The session lab (lab/) --------------------------------------------------
+
+# /lab/: a visitor watches their own session live. Off unless switched on:
+# the local stack (make run) and the tests switch it on. It shows a visitor
+# only their own session, and costs nothing to a browser that never opened
+# it, but a shop in production has no need of it.
+SESSION_LAB = os.environ.get("SESSION_LAB", "0") == "1"
+SESSION_LAB_PATH = "/lab/"
+# The feed the lab page polls reads the session as stored, without using
+# it: no session is read or slid there, so the idle timeout can be watched
+# running out.
+SESSION_LAB_FEED_PATH = SESSION_LAB_PATH + "feed"
+SESSION_FREE_PATHS.append(SESSION_LAB_FEED_PATH)
+# The lab cookie: which browser's requests the lab records, for that browser
+# alone (random and signed, HttpOnly, never sent cross-site: lab/ids.py).
+SESSION_LAB_COOKIE_NAME = "__Host-shop_lab"
 
 # --- Cart ------------------------------------------------------------------
 

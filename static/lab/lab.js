@@ -189,6 +189,12 @@
         .map(([name, value]) => (value === true ? name : `${name}=${value}`))
         .join("; ");
       text("cookie-set", set.deleted ? `deleted (${attributes})` : attributes);
+    } else {
+      const configured = Object.entries(cookie.as_configured)
+        .filter(([, value]) => value !== null && value !== false)
+        .map(([name, value]) => (value === true ? name : `${name}=${value}`))
+        .join("; ");
+      text("cookie-set", `not in the requests the lab has seen; the settings give it: ${configured}`);
     }
     fill(byId("cookie-reasons").tBodies[0], Object.entries(cookie.reasons));
     const lit = set && !set.deleted ? set.attributes : {};

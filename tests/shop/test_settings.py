@@ -37,6 +37,15 @@ from session_state import keys
 from session_state.middleware import SessionMiddleware
 
 
+def resolve_or_none(path):
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
 def view(request):
     request.session["probe"] = "value"  # as adding to a cart does: a session of one's own
     get_token(request)  # as a page with a form does
@@ -63,6 +72,7 @@ print(json.dumps({
     "authentication_backends": settings.AUTHENTICATION_BACKENDS,
     "installed_apps": settings.INSTALLED_APPS,
     "session_lab": settings.SESSION_LAB,
+    "lab_url": resolve_or_none("/lab/") is not None,
     "middleware": settings.MIDDLEWARE,
 }))
 """
@@ -162,3 +172,4 @@ def test_the_only_way_to_log_in_is_the_shops_own_password_check(as_the_stack_run
 def test_the_session_lab_is_off_unless_switched_on(as_the_stack_runs):
     # The recorder stays in MIDDLEWARE and steps aside (MiddlewareNotUsed) where the lab is off.
     assert as_the_stack_runs["session_lab"] is False
+    assert as_the_stack_runs["lab_url"] is False

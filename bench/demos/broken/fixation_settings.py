@@ -1,5 +1,5 @@
 """
-The shop's production settings with the mistake of session fixation: a
+The settings the demos run with (shop.settings.comparison), with the mistake of session fixation: a
 session keeps its id at login (make demo-fixation's broken stack only).
 """
 
