@@ -166,6 +166,11 @@ def _hash_code(value):
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def auth_hash_from_stored(value: str) -> str:
+    """Django's session auth hash, in hex, as a session or an API login stores it (base64url; hex under long names)."""
+    return _hash_hex(value)
+
+
 def _hash_hex(value):
     if not isinstance(value, str) or len(value) != 43:
         return value

@@ -81,7 +81,7 @@ def bind(*, tag: str, public_id: str, session_id: str, data: str, ttl_ms: int) -
 
 def list_sessions(*, tag: str, current_public_id: str | None = None) -> list[UserSession]:
     """The user's live sessions, newest first; entries of ended sessions are pruned."""
-    live = _live_sessions(tag)
+    live = live_sessions(tag)
     sessions = [
         UserSession(
             public_id=public_id,
@@ -119,7 +119,7 @@ def end_all(*, tag: str, except_public_id: str | None = None) -> int:
 
 def end_oldest_beyond(*, tag: str, limit: int, keep_public_id: str) -> int:
     """Keep at most `limit` sessions of the user (one of them keep_public_id), ending the oldest."""
-    live = _live_sessions(tag)
+    live = live_sessions(tag)
     live.pop(keep_public_id, None)
     # Every listed session has its login time (bind.lua writes it with the
     # entry); one without would be no older than the rest.
@@ -165,7 +165,7 @@ def end_listed(*, tag: str, listed: dict[str, str]) -> int:
     return ended
 
 
-def _live_sessions(tag: str) -> dict[str, tuple[str, dict]]:
+def live_sessions(tag: str) -> dict[str, tuple[str, dict]]:
     """public id -> (session id, session data) for the sessions that still exist; prunes the rest."""
     client = redis_client()
     entries = {

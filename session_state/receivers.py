@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from ops.clients import client_address
 
-from . import index, user_records
+from . import index, token_logins, user_records
 from .api import is_ours, tag_of_user, take_visitor_tag_before_login
 from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
 from .models import UserTag
@@ -108,3 +108,30 @@ def end_sessions_of_inactive_users(sender, instance, **kwargs):
         # Once the change is committed: a login on another worker until then
         # still finds the user active, and its session must end too.
         transaction.on_commit(lambda: index.end_all(tag=tag))
+
+
+@receiver(
+    post_save,
+    sender=settings.AUTH_USER_MODEL,
+    dispatch_uid="session_state.end_api_logins_of_another_password",
+)
+def end_api_logins_of_another_password(sender, instance, update_fields=None, **kwargs):
+    """
+    A user saved with a new password, by whatever path (the shop's views,
+    the admin's password form, set_password() and save() in a shell or a
+    data migration that uses the real model), loses every API login made
+    under another password, as their browser sessions are refused by
+    Django's session auth hash: a refresh token ends, and its access tokens
+    are refused on every worker. Compared with the database once the
+    change is committed, so a save that changed something else ends
+    nothing. (A save of last_login alone, as every login makes, cannot
+    change the password: no look.)
+    """
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    tag = UserTag.existing(instance.pk)
+    if tag is not None:  # never logged in: no API logins
+        user_id = instance.pk
+        transaction.on_commit(
+            lambda: token_logins.end_logins_under_another_password(tag=tag, user_id=user_id)
+        )

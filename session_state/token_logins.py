@@ -24,6 +24,17 @@ older, is reuse of a superseded token, most likely stolen: the login ends
 (its access tokens revoked first, then its refresh token) and the event is
 logged. A refresh for a user no longer active ends the login too.
 
+A login is made under a password, as a browser's session is: it keeps the
+user's session auth hash (Django's HMAC of the password hash), and a
+password changed by any path ends it. Saved through the model (the shop's
+views, the admin's password form, set_password() and save() in a shell or
+a migration that uses the real model) the change ends the user's API
+logins made under another password once it is committed (session_state.
+receivers), their access tokens refused on every worker. A change that
+sends no signal (QuerySet.update(), SQL) is caught at the next refresh,
+which compares the hash with the database's (invalid_grant); its access
+tokens then die within API_ACCESS_TOKEN_LIFETIME.
+
 A refresh token lives API_REFRESH_IDLE_LIFETIME since its login was last
 refreshed, and never past API_REFRESH_ABSOLUTE_LIFETIME since the login:
 the key's TTL is the earlier of the two, and rotation never extends the
@@ -38,7 +49,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import HASH_SESSION_KEY, get_user_model
 from django.contrib.auth.models import update_last_login
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -55,6 +66,7 @@ from .fields import (
     ROTATED_AT,
     SEEN_AT,
     USER_ID,
+    auth_hash_from_stored,
     decode,
     encode,
     writes_long_names,
@@ -99,6 +111,7 @@ def log_in(*, user, tag: str, address: str, user_agent: str) -> TokenPair:
     secret = secrets.token_urlsafe(32)
     data = {
         USER_ID: user.pk,
+        HASH_SESSION_KEY: user.get_session_auth_hash(),  # the password it was made under
         PUBLIC_ID: public_id,
         LOGIN_AT: now,
         PASSWORD_AT: now,
@@ -144,6 +157,7 @@ def refresh(refresh_token: str) -> TokenPair:
     if status == RefreshAnswer.GONE:
         raise InvalidRefreshToken("no such login")
     user_id, public_id, login_at = int(answer[1]), answer[2].decode(), float(answer[3])
+    made_under = auth_hash_from_stored(answer[4].decode()) if answer[4] else None
     tag = keys.tag_of(login_id)
     if status == RefreshAnswer.REUSED:
         # Its access tokens are revoked before the login ends, as for every
@@ -155,13 +169,44 @@ def refresh(refresh_token: str) -> TokenPair:
             public_id,
         )
         raise InvalidRefreshToken("reused")
-    if not get_user_model()._default_manager.filter(pk=user_id, is_active=True).exists():
+    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+    if user is None:
         # Deactivated (or deleted) without its sessions being ended: a
         # QuerySet.update() sends no signal. Its login ends now.
         index.end_listed(tag=tag, listed={public_id: login_id})
         raise InvalidRefreshToken("the user is no longer active")
-    wait_for_a_replica(key=keys.session(login_id))  # the rotation: lost in a failover, the new token would be refused
+    if made_under is not None and not constant_time_compare(made_under, user.get_session_auth_hash()):
+        # The password changed without a signal (QuerySet.update(), SQL):
+        # as a browser's session would be, the login is over. (A login made
+        # before logins kept their password's hash has none to compare: the
+        # next password change saved through the model ends it.)
+        index.end_listed(tag=tag, listed={public_id: login_id})
+        raise InvalidRefreshToken("the password has changed since the login")
+    wait_for_a_replica(
+        key=keys.session(login_id)
+    )  # the rotation: lost in a failover, the new token would be refused
     return _pair(user_id=user_id, public_id=public_id, login_at=login_at, login_id=login_id, secret=successor)
+
+
+def end_logins_under_another_password(*, tag: str, user_id) -> int:
+    """
+    End the user's API logins made under another password than theirs now
+    (as the database has it), and those that do not say which: the user's
+    password has just changed. How many ended.
+    """
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    current = user.get_session_auth_hash() if user is not None else ""
+    stale = {
+        public_id: login_id
+        for public_id, (login_id, data) in index.live_sessions(tag).items()
+        if keys.is_token_login_id(login_id)
+        and not constant_time_compare(str(data.get(HASH_SESSION_KEY) or ""), current)
+    }
+    if stale:
+        security_log.info(
+            "Password changed: user %s, %d API login(s) made under another ended", user_id, len(stale)
+        )
+    return index.end_listed(tag=tag, listed=stale)
 
 
 def login_of_refresh_token(refresh_token: str) -> tuple[str, str] | None:

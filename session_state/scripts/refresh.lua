@@ -24,10 +24,14 @@ for former, name in pairs(FORMER_NAMES) do
     data[name], data[former] = data[former], nil
   end
 end
-local who = {data['_au'], data['_i'], tostring(data['_l'])}
+-- The password the login was made under (Django's session auth hash, as
+-- fields.py stores it; under its long name in a release bridging a deploy):
+-- the caller compares it with the user's now. False: a login made before
+-- logins kept it.
+local who = {data['_au'], data['_i'], tostring(data['_l']), data['_h'] or data['_auth_user_hash'] or false}
 
 local function answer(code)
-  return {code, who[1], who[2], who[3]}
+  return {code, who[1], who[2], who[3], who[4]}
 end
 
 if presented == data['_r'] then

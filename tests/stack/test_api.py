@@ -155,6 +155,25 @@ def test_an_api_login_is_listed_on_the_sessions_page_and_ends_from_there(api_sta
     assert within(1.0, lambda: refused_everywhere(api_stack, phone.access_token)) is not None
 
 
+def test_a_password_set_in_the_shell_ends_the_api_login_on_every_worker_within_a_second(
+    api_stack, phone_account
+):
+    phone = Phone(api_stack)
+    phone.log_in(*phone_account)
+    assert answered_everywhere(phone, 200)
+
+    api_stack.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; "
+        f"user = get_user_model().objects.get(username={phone_account[0]!r}); "
+        "user.set_password('an-operators-new-password-1'); user.save()",
+    )
+
+    assert within(1.0, lambda: refused_everywhere(api_stack, phone.access_token)) is not None
+    assert phone.refresh().json()["error"] == "invalid_grant"
+
+
 @pytest.mark.fault
 def test_while_redis_is_stopped_the_api_answers_json_503_and_then_serves_again_by_itself(stack, account):
     # The suite's main stack (4 workers), whose access tokens live their
