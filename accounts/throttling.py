@@ -31,10 +31,11 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django_redis import get_redis_connection
 
-from session_state import api, keys
+from session_state import keys
+from session_state.lua import LuaScript
 
-_RESERVE = api.LuaScript(__file__, "reserve.lua")
-_GIVE_BACK = api.LuaScript(__file__, "give_back.lua")
+_RESERVE = LuaScript(__file__, "reserve.lua")
+_GIVE_BACK = LuaScript(__file__, "give_back.lua")
 
 
 class UsedUp(Exception):

@@ -39,6 +39,8 @@ from django.conf import settings
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from session_state import api, keys
+from session_state.connection import redis_client, wait_for_a_replica
+from session_state.lua import LuaScript
 
 
 class LineAnswer(IntEnum):
@@ -51,14 +53,14 @@ class LineAnswer(IntEnum):
     NO_SESSION = 4  # the session that names the cart is gone: nothing changed
 
 
-_ADD = api.LuaScript(__file__, "add.lua", codes=LineAnswer)
-_SET = api.LuaScript(__file__, "set.lua", codes=LineAnswer)
-_COUNT_WITH_SESSION = api.LuaScript(__file__, "count_with_session.lua")
-_CLAIM = api.LuaScript(__file__, "claim.lua")
-_MERGE_INTO = api.LuaScript(__file__, "merge_into.lua")
-_SETTLE = api.LuaScript(__file__, "settle.lua")
-_CHECKOUT_TOKEN = api.LuaScript(__file__, "checkout_token.lua")
-_REMOVE_UNITS = api.LuaScript(__file__, "remove_units.lua")
+_ADD = LuaScript(__file__, "add.lua", codes=LineAnswer)
+_SET = LuaScript(__file__, "set.lua", codes=LineAnswer)
+_COUNT_WITH_SESSION = LuaScript(__file__, "count_with_session.lua")
+_CLAIM = LuaScript(__file__, "claim.lua")
+_MERGE_INTO = LuaScript(__file__, "merge_into.lua")
+_SETTLE = LuaScript(__file__, "settle.lua")
+_CHECKOUT_TOKEN = LuaScript(__file__, "checkout_token.lua")
+_REMOVE_UNITS = LuaScript(__file__, "remove_units.lua")
 
 
 class ChangeTooLate(RedisTimeoutError):
@@ -99,7 +101,7 @@ def cart_of(owner: api.Owner) -> CartRef:
 
 
 def _redis():
-    return api.redis_client()
+    return redis_client()
 
 
 def _deadline() -> int:
@@ -212,7 +214,7 @@ def merge(*, source: CartRef, target: CartRef, line_cap: int, max_lines: int) ->
     added = apply_merge(claim=claim, target=target, line_cap=line_cap, max_lines=max_lines)
     # Settled only once a replica has the user's cart with the lines: a
     # failover that lost them would otherwise lose the claimed copy too.
-    if api.wait_for_a_replica(key=target.key):
+    if wait_for_a_replica(key=target.key):
         settle_merge(claim=claim, source=source, target=target)
     return added
 

@@ -2,8 +2,9 @@
 
 import json
 
-from session_state.api import LuaScript, redis_client
+from session_state.connection import redis_client
 from session_state.keys import lab_log
+from session_state.lua import LuaScript
 
 # A browser's log keeps its last requests, for an hour after the last one.
 KEPT_REQUESTS = 50

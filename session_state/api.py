@@ -21,7 +21,7 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from . import access_tokens, index, keys, revocations, token_logins, user_records
 from .access_tokens import AccessToken, InvalidAccessToken
-from .connection import redis_client, wait_for_a_replica
+from .connection import redis_client
 from .fields import FORMER_NAMES, LOGIN_AT, MEANINGS, PASSWORD_AT, PUBLIC_ID, SEEN_AT, STORED_NAMES, decode
 from .lua import LuaScript
 from .models import UserTag
@@ -33,7 +33,6 @@ __all__ = [
     "AccessToken",
     "InvalidAccessToken",
     "InvalidRefreshToken",
-    "LuaScript",
     "Owner",
     "RevocationsUnknown",
     "SessionActivity",
@@ -56,7 +55,6 @@ __all__ = [
     "read_along",
     "reads_along",
     "record_password_entry",
-    "redis_client",
     "refresh_token_login",
     "revoke_token",
     "seconds_since_password",
@@ -67,7 +65,6 @@ __all__ = [
     "tag_of_user",
     "take_visitor_tag_before_login",
     "user_of_access_token",
-    "wait_for_a_replica",
 ]
 
 UserSession = index.UserSession

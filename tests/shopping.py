@@ -2,6 +2,7 @@
 
 from cart import storage
 from session_state import api, keys
+from session_state.connection import redis_client
 
 
 def add(client, product, quantity=None, **extra):
@@ -30,4 +31,4 @@ def visitor_cart_of(client) -> storage.CartRef:
 
 def expire_the_user_record(user) -> None:
     """What USER_RECORD_TTL does to the record of the user (session_state.user_records): gone, until written again."""
-    api.redis_client().delete(keys.user_record(api.tag_of_user(user)))
+    redis_client().delete(keys.user_record(api.tag_of_user(user)))
