@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from session_state import api as sessions
+from session_state import user_sessions
 
 User = get_user_model()
 
@@ -14,7 +14,7 @@ class ShopUserAdmin(UserAdmin):
 
     @admin.action(description="End all sessions of the selected users")
     def end_all_sessions(self, request, queryset):
-        ended = sum(sessions.end_all_sessions(user=user) for user in queryset)
+        ended = sum(user_sessions.end_all_sessions(user=user) for user in queryset)
         self.message_user(request, f"Ended {ended} session(s).", messages.SUCCESS)
 
 

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 
 from ops.clients import client_address
-from session_state import api as sessions
+from session_state import sessions
 
 from . import throttling
 from .forms import ReauthenticationForm

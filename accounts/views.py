@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from ops.clients import client_address
-from session_state import api as sessions
+from session_state import sessions, user_sessions
 
 from . import throttling
 from .forms import (
@@ -126,7 +126,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
 
 @login_required
 def session_list(request):
-    listed = sessions.sessions_of(user=request.user, current=request.session)
+    listed = user_sessions.sessions_of(user=request.user, current=request.session)
     return render(request, "accounts/sessions.html", {"sessions": listed})
 
 
@@ -145,7 +145,7 @@ def end_session(request, public_id):
         logout(request)
         messages.info(request, "You ended this session and are logged out.")
         return _clearing_the_browsers_cache(redirect("catalog:home"))
-    if not sessions.end_session(user=request.user, public_id=public_id):
+    if not user_sessions.end_session(user=request.user, public_id=public_id):
         raise Http404("No such session.")
     messages.success(request, "That session has ended. Whoever used it is logged out.")
     return redirect("accounts:sessions")
@@ -155,7 +155,7 @@ def end_session(request, public_id):
 @login_required
 @reauthentication_required
 def end_other_sessions(request):
-    ended = sessions.end_all_sessions(user=request.user, except_session=request.session)
+    ended = user_sessions.end_all_sessions(user=request.user, except_session=request.session)
     messages.success(request, f"Ended {ended} other session{'s' if ended != 1 else ''}.")
     return redirect("accounts:sessions")
 
@@ -183,7 +183,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)  # update_session_auth_hash(): a new session id
         sessions.note_password_entry(self.request.session)
-        ended = sessions.end_all_sessions(user=self.request.user, except_session=self.request.session)
+        ended = user_sessions.end_all_sessions(user=self.request.user, except_session=self.request.session)
         messages.success(self.request, f"Your password is changed. {ended} other session(s) ended.")
         return response
 
@@ -196,7 +196,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        sessions.end_all_sessions(user=form.user)
+        user_sessions.end_all_sessions(user=form.user)
         return response
 
 

@@ -9,7 +9,7 @@ the tag is in the session's id (session_state.keys). A visitor without a
 session has no cart until they add to one.
 """
 
-from session_state import api
+from session_state import sessions
 
 from . import storage
 from .storage import CartRef, LineAnswer
@@ -24,12 +24,12 @@ class CurrentCart:
     @property
     def ref(self) -> CartRef | None:
         """The request's cart, once Django has checked the session's user; None for a visitor without one."""
-        owner = api.owner_of(self._request.session, user=self._request.user)
+        owner = sessions.owner_of(self._request.session, user=self._request.user)
         return None if owner is None else storage.cart_of(owner)
 
     def ref_for_change(self) -> CartRef:
         """The request's cart, giving a visitor without a session one now (and so a cart)."""
-        return storage.cart_of(api.ensure_owner(self._request.session, user=self._request.user))
+        return storage.cart_of(sessions.ensure_owner(self._request.session, user=self._request.user))
 
     @property
     def units(self) -> int:
@@ -47,7 +47,7 @@ class CurrentCart:
     def read_with_session(self) -> None:
         """Read the page's session and its cart's count in one round trip (cart.middleware)."""
         session = self._request.session
-        owner = api.claimed_owner(session)
+        owner = sessions.claimed_owner(session)
         cart = storage.cart_of(owner)
         self._counted = (cart, storage.count_with_session(session=session, cart=cart))
 
@@ -67,9 +67,9 @@ class CurrentCart:
         """
         line = {"product_id": product_id, "quantity": quantity, "line_cap": line_cap, "max_lines": max_lines}
         session = self._request.session
-        if not api.reads_along(session):
+        if not sessions.reads_along(session):
             return storage.add(cart=self.ref_for_change(), **line)
-        named = storage.cart_of(api.claimed_owner(session))
+        named = storage.cart_of(sessions.claimed_owner(session))
         status, now = storage.add_with_session(session=session, cart=named, **line)
         mine = None
         try:

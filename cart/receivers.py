@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from session_state import api
+from session_state import sessions
 from session_state.signals import visitor_logged_in
 
 from .storage import user_cart, visitor_cart
@@ -31,7 +31,7 @@ def merge_visitor_cart(sender, request, user, visitor_tag, **kwargs):
     lines are the user's (storage.merge).
     """
     merge = import_string(settings.CART_MERGE_FUNCTION)
-    added = merge(source=visitor_cart(visitor_tag), target=user_cart(api.tag_of_user(user)))
+    added = merge(source=visitor_cart(visitor_tag), target=user_cart(sessions.tag_of_user(user)))
     units = sum(added.values())
     if units:
         messages.info(request, f"We added {units} item{'s' if units != 1 else ''} from before you logged in to your cart.")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from catalog.models import Product
-from session_state import api
+from session_state import sessions
 
 from . import storage
 from .storage import CartRef
@@ -68,4 +68,4 @@ def contents_digest(quantities: dict[int, int]) -> str:
 
 def cart_of_user(*, user) -> CartRef:
     """A user's cart, the same whichever asks: a browser of theirs, or an API login (the API has no session)."""
-    return storage.user_cart(api.tag_of_user(user))
+    return storage.user_cart(sessions.tag_of_user(user))

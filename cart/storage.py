@@ -38,7 +38,7 @@ from enum import IntEnum
 from django.conf import settings
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from session_state import api, keys
+from session_state import keys, sessions
 from session_state.connection import redis_client, wait_for_a_replica
 from session_state.lua import LuaScript
 
@@ -96,7 +96,7 @@ def visitor_cart(tag: str) -> CartRef:
     return CartRef(tag=tag, ttl=settings.SESSION_COOKIE_AGE)
 
 
-def cart_of(owner: api.Owner) -> CartRef:
+def cart_of(owner: sessions.Owner) -> CartRef:
     return user_cart(owner.tag) if owner.is_user else visitor_cart(owner.tag)
 
 
@@ -147,7 +147,7 @@ def add_with_session(
     it (the session store adopts it). NO_SESSION when it does not: nothing changed.
     """
     add_id = add_id or _new_id()
-    status, now = api.read_along(
+    status, now = sessions.read_along(
         session,
         script=_ADD,
         its_keys=[cart.key, keys.cart_add(cart.tag, add_id)],
@@ -159,7 +159,7 @@ def add_with_session(
 
 def count_with_session(*, session, cart: CartRef) -> int:
     """The units in the cart, in the same round trip as reading the session (the store adopts it)."""
-    (units,) = api.read_along(session, script=_COUNT_WITH_SESSION, its_keys=[cart.key], args=[])
+    (units,) = sessions.read_along(session, script=_COUNT_WITH_SESSION, its_keys=[cart.key], args=[])
     return units
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import MiddlewareNotUsed
 from ops.redis_cluster import REDIS_FAILURES
 from ops.redis_commands import noting
 from ops.workers import current_worker
-from session_state.api import activity_of, fingerprint_of
+from session_state.inspection import activity_of, fingerprint_of
 
 from .ids import lab_id_of
 from .services import record_request

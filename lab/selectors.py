@@ -6,8 +6,8 @@ from dataclasses import asdict
 
 from django.conf import settings
 
-from session_state.api import stored_field_meanings, stored_session
 from session_state.connection import redis_client
+from session_state.inspection import stored_field_meanings, stored_session
 from session_state.keys import lab_log
 
 # Why each attribute of the session cookie is there (the cookie-security diagram's words).

@@ -15,7 +15,7 @@ from ops.errors import service_unavailable
 from ops.redis_cluster import REDIS_FAILURES
 
 from . import keys, user_records
-from .api import is_ours
+from .sessions import is_ours
 
 _ENDED = "Your session expired. Please log in again."
 

@@ -11,9 +11,9 @@ from django.dispatch import receiver
 from ops.clients import client_address
 
 from . import index, token_logins, user_records
-from .api import is_ours, tag_of_user, take_visitor_tag_before_login
 from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, PASSWORD_AT, PUBLIC_ID, SEEN_AT
 from .models import UserTag
+from .sessions import is_ours, tag_of_user, take_visitor_tag_before_login
 from .signals import visitor_logged_in
 
 

@@ -1,7 +1,7 @@
 """What a shopper does with the Django test client, and what the suite reads back from Redis."""
 
 from cart import storage
-from session_state import api, keys
+from session_state import keys, sessions
 from session_state.connection import redis_client
 
 
@@ -16,7 +16,7 @@ def summary(client):
 
 def cart_of(user) -> storage.CartRef:
     """The user's cart in Redis, as the shop finds it."""
-    return storage.user_cart(api.tag_of_user(user))
+    return storage.user_cart(sessions.tag_of_user(user))
 
 
 def contents_of(user) -> dict[int, int]:
@@ -26,9 +26,9 @@ def contents_of(user) -> dict[int, int]:
 
 def visitor_cart_of(client) -> storage.CartRef:
     """The cart of the anonymous visitor whose session the client holds, as the shop finds it."""
-    return storage.visitor_cart(api.claimed_owner(client.session).tag)
+    return storage.visitor_cart(sessions.claimed_owner(client.session).tag)
 
 
 def expire_the_user_record(user) -> None:
     """What USER_RECORD_TTL does to the record of the user (session_state.user_records): gone, until written again."""
-    redis_client().delete(keys.user_record(api.tag_of_user(user)))
+    redis_client().delete(keys.user_record(sessions.tag_of_user(user)))

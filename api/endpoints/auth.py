@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from ninja import Router, Status
 
 from ops.clients import client_address
-from session_state import api as sessions
+from session_state import token_auth, user_sessions
 
 from ..schemas import Credentials, Detail, Ended, OAuthError, RefreshRequest, RevokeRequest, TokenPair
 
@@ -37,7 +37,7 @@ def token(request, credentials: Credentials, response: HttpResponse):
         )
     if user is None:
         return Status(400, _BAD_CREDENTIALS)
-    return sessions.start_token_login(
+    return token_auth.start_token_login(
         user=user, address=client_address(request), user_agent=request.headers.get("User-Agent", "")
     )
 
@@ -50,26 +50,27 @@ def refresh(request, body: RefreshRequest):
     after that ends its login, as stolen.
     """
     try:
-        return sessions.refresh_token_login(refresh_token=body.refresh_token)
-    except sessions.InvalidRefreshToken:
+        return token_auth.refresh_token_login(refresh_token=body.refresh_token)
+    except token_auth.InvalidRefreshToken:
         return Status(400, _BAD_REFRESH)
 
 
 @router.post("/revoke", auth=None, response={200: dict})
 def revoke(request, body: RevokeRequest):
     """RFC 7009: end the login a refresh or access token belongs to. 200 whatever the token was."""
-    sessions.revoke_token(token=body.token)  # its token_type_hint is not needed (RFC 7009 allows ignoring it)
+    # Its token_type_hint is not needed (RFC 7009 allows ignoring it).
+    token_auth.revoke_token(token=body.token)
     return {}
 
 
 @router.post("/logout", response={204: None})
 def logout(request):
     """End this login: its refresh token, and its access tokens on every server within a second."""
-    sessions.end_token_login(user=request.user, login_id=request.login_id)
+    token_auth.end_token_login(user=request.user, login_id=request.login_id)
     return Status(204, None)
 
 
 @router.post("/logout-all", response={200: Ended})
 def logout_all(request):
     """End every session of the user: every API login, and every browser session."""
-    return {"ended": sessions.end_all_sessions(user=request.user)}
+    return {"ended": user_sessions.end_all_sessions(user=request.user)}

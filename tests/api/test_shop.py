@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import SavedAddress
 from orders.models import Order
-from session_state import api, keys
+from session_state import keys, sessions
 
 from .requests import get, log_in, post
 
@@ -184,7 +184,7 @@ def test_a_read_that_needs_no_cart_costs_one_round_trip_for_its_user_and_no_quer
 def test_a_read_whose_user_record_is_missing_reads_the_user_from_the_database_and_writes_the_record(
     client, quiet_feed, token, user, redis_client, django_assert_num_queries
 ):
-    record = keys.user_record(api.tag_of_user(user))
+    record = keys.user_record(sessions.tag_of_user(user))
     redis_client.delete(record)
 
     with django_assert_num_queries(1):

@@ -143,10 +143,10 @@ def test_ending_an_api_login_from_the_sessions_page_refuses_its_access_token(
     client, logged_in_client, user, password
 ):
     phone = log_in(client, "alice", password)
-    from session_state import api as sessions
+    from session_state.user_sessions import sessions_of
 
     [api_login] = [
-        listed for listed in sessions.sessions_of(user=user, current=None) if listed.agent.startswith("App: ")
+        listed for listed in sessions_of(user=user, current=None) if listed.agent.startswith("App: ")
     ]
 
     logged_in_client.post(f"/accounts/sessions/{api_login.public_id}/end/")

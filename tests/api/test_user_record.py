@@ -10,7 +10,7 @@ import json
 import jwt
 import pytest
 
-from session_state import access_tokens, api, keys
+from session_state import access_tokens, keys, sessions, token_auth
 
 from .requests import get
 
@@ -18,7 +18,7 @@ from .requests import get
 def test_the_access_token_names_the_user_by_tag_not_by_database_id(tokens, user):
     claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
 
-    assert claims["sub"] == api.tag_of_user(user)
+    assert claims["sub"] == sessions.tag_of_user(user)
     assert claims["sub"] != str(user.pk)
 
 
@@ -39,7 +39,7 @@ def test_a_forged_record_of_a_user_deactivated_without_a_signal_is_not_believed(
     client, tokens, user, redis_client
 ):
     type(user).objects.filter(pk=user.pk).update(is_active=False)  # no signal: the record stays
-    record_key = keys.user_record(api.tag_of_user(user))
+    record_key = keys.user_record(sessions.tag_of_user(user))
     record = json.loads(redis_client.get(record_key))
     record["username"] = "mallory"  # and the signature no longer matches
     redis_client.set(record_key, json.dumps(record))
@@ -59,16 +59,17 @@ def test_a_token_issued_before_tokens_named_the_user_by_tag_still_reads(client, 
 
 
 def test_an_api_login_writes_the_users_record(tokens, user, redis_client):
-    assert redis_client.exists(keys.user_record(api.tag_of_user(user)))
+    assert redis_client.exists(keys.user_record(sessions.tag_of_user(user)))
 
 
 def test_another_users_record_copied_under_ones_own_tag_is_not_believed(
     client, tokens, user, redis_client, django_user_model
 ):
     staff = django_user_model.objects.create_user(username="sam", password="x-long-password-1", is_staff=True)
-    staff_record = keys.user_record(api.tag_of_user(staff))
-    api.start_token_login(user=staff, address="127.0.0.1", user_agent="test")  # writes sam's signed record
-    redis_client.set(keys.user_record(api.tag_of_user(user)), redis_client.get(staff_record))
+    staff_record = keys.user_record(sessions.tag_of_user(staff))
+    # Writes sam's signed record:
+    token_auth.start_token_login(user=staff, address="127.0.0.1", user_agent="test")
+    redis_client.set(keys.user_record(sessions.tag_of_user(user)), redis_client.get(staff_record))
 
     answer = get(client, "me", token=tokens["access_token"]).json()
 

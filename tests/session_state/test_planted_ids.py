@@ -7,7 +7,7 @@ these attacks know a victim's tag and get nothing by it.
 from django.conf import settings
 from django.test import Client
 
-from session_state import api, keys
+from session_state import keys, sessions
 from tests.redis_stats import command_calls, reset_command_stats
 from tests.shopping import add, cart_of, contents_of, summary, visitor_cart_of
 
@@ -22,7 +22,7 @@ def attacker_with_id(session_id):
 
 def test_an_id_forged_with_a_users_tag_is_no_session_and_sees_nothing_of_theirs(logged_in_client, user, mug):
     add(logged_in_client, mug, 2)
-    forged = keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=api.tag_of_user(user))
+    forged = keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=sessions.tag_of_user(user))
     attacker = attacker_with_id(forged)
 
     page = attacker.get("/accounts/profile/")
@@ -33,7 +33,7 @@ def test_an_id_forged_with_a_users_tag_is_no_session_and_sees_nothing_of_theirs(
 
 def test_an_add_with_an_id_forged_with_a_users_tag_leaves_their_cart_alone(logged_in_client, user, mug, redis_client):
     add(logged_in_client, mug, 2)
-    attacker = attacker_with_id(keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=api.tag_of_user(user)))
+    attacker = attacker_with_id(keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=sessions.tag_of_user(user)))
     reset_command_stats(redis_client)
 
     add(attacker, mug, 5)
@@ -42,7 +42,7 @@ def test_an_add_with_an_id_forged_with_a_users_tag_leaves_their_cart_alone(logge
     # Not even for a moment: the script found no session, nothing was taken back.
     assert "hincrby" not in command_calls(redis_client)
     assert summary(attacker)["count"] == 5  # in a cart of the attacker's own
-    assert api.claimed_owner(attacker.session).tag != api.tag_of_user(user)
+    assert sessions.claimed_owner(attacker.session).tag != sessions.tag_of_user(user)
 
 
 def test_an_id_forged_with_another_visitors_tag_neither_reads_nor_changes_their_cart(client, mug):
@@ -69,7 +69,7 @@ def test_a_planted_real_anonymous_id_is_gone_after_the_victim_logs_in(client, us
     assert not redis_client.exists(keys.session(planted))
     assert client.get("/accounts/profile/").status_code == 302  # the attacker holds nothing
     assert contents_of(user) == {mug.pk: 1}  # the victim got the planted cart, nothing more
-    assert cart_of(user).tag == api.claimed_owner(victim.session).tag
+    assert cart_of(user).tag == sessions.claimed_owner(victim.session).tag
 
 
 def test_cycling_an_id_that_names_no_session_does_not_keep_its_tag(SessionStore):

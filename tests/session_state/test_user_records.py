@@ -11,7 +11,7 @@ from importlib import import_module
 import pytest
 from asgiref.sync import async_to_sync
 
-from session_state import api
+from session_state import sessions
 from session_state.middleware import AuthenticationMiddleware
 
 from .names import keys
@@ -21,7 +21,7 @@ CURRENT = "/accounts/sessions/current/"
 
 @pytest.fixture
 def tag(user):
-    return api.tag_of_user(user)
+    return sessions.tag_of_user(user)
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core import mail
 from django.test import Client
 
-from session_state import api, index, keys
+from session_state import index, keys
 from session_state.fields import PASSWORD_AT, PUBLIC_ID
+from session_state.sessions import tag_of_user
 from session_state.signals import visitor_logged_in
+from session_state.user_sessions import end_session
 
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
@@ -164,7 +166,7 @@ def test_the_index_forgets_sessions_that_expired(log_in, user, redis_client):
 
     laptop.get("/accounts/sessions/")
 
-    assert list(redis_client.hgetall(keys.user_sessions(api.tag_of_user(user)))) == [laptop.session[PUBLIC_ID]]
+    assert list(redis_client.hgetall(keys.user_sessions(tag_of_user(user)))) == [laptop.session[PUBLIC_ID]]
 
 
 def test_logging_out_removes_the_session_from_the_index(log_in, user, redis_client):
@@ -172,7 +174,7 @@ def test_logging_out_removes_the_session_from_the_index(log_in, user, redis_clie
 
     laptop.post("/accounts/logout/")
 
-    assert redis_client.hgetall(keys.user_sessions(api.tag_of_user(user))) == {}
+    assert redis_client.hgetall(keys.user_sessions(tag_of_user(user))) == {}
 
 
 def test_changing_the_password_keeps_this_session_with_a_new_key_and_ends_the_others(
@@ -191,7 +193,7 @@ def test_changing_the_password_keeps_this_session_with_a_new_key_and_ends_the_ot
     # Ended at once in Redis, not only when the other session next comes
     # and Django finds its password hash stale.
     assert not redis_client.exists(keys.session(phone_key))
-    assert phone_id not in redis_client.hgetall(keys.user_sessions(api.tag_of_user(user)))
+    assert phone_id not in redis_client.hgetall(keys.user_sessions(tag_of_user(user)))
     assert laptop.cookies[SESSION_COOKIE].value != old_key
     assert laptop.get("/accounts/profile/").status_code == 200
     assert phone.get("/accounts/profile/").status_code == 302
@@ -233,7 +235,7 @@ def test_a_password_reset_ends_every_session_of_the_user(log_in, client, user, r
     response = client.post(form_url, {"new_password1": "reset-meadow-77", "new_password2": "reset-meadow-77"})
 
     assert response["Location"] == "/accounts/password/reset/complete/"
-    assert redis_client.hgetall(keys.user_sessions(api.tag_of_user(user))) == {}
+    assert redis_client.hgetall(keys.user_sessions(tag_of_user(user))) == {}
     assert redis_client.keys("shop:session:*:u*") == []
     assert laptop.get("/accounts/profile/").status_code == 302
     assert phone.get("/accounts/profile/").status_code == 302
@@ -286,13 +288,13 @@ def test_a_session_ended_while_its_key_is_being_renewed_stays_ended(log_in, user
     phone = log_in(device())
     store = SessionStore(phone.cookies[SESSION_COOKIE].value)
     store.load()  # the phone's request has read its session ...
-    api.end_session(user=user, public_id=store[PUBLIC_ID])  # ... when the laptop ends it
+    end_session(user=user, public_id=store[PUBLIC_ID])  # ... when the laptop ends it
 
     with pytest.raises(SessionInterrupted):
         store.cycle_key()  # the phone re-authenticates
 
     assert redis_client.keys("shop:session:*:u*") == []
-    assert redis_client.hgetall(keys.user_sessions(api.tag_of_user(user))) == {}
+    assert redis_client.hgetall(keys.user_sessions(tag_of_user(user))) == {}
 
 
 def test_the_re_authentication_page_never_carries_a_typed_password(log_in, password):
@@ -324,7 +326,7 @@ def test_what_a_visitor_owned_goes_to_the_user_before_the_session_is_listed(clie
     listed_then = []
 
     def note_the_index(sender, user, **kwargs):
-        listed_then.append(redis_client.hlen(keys.user_sessions(api.tag_of_user(user))))
+        listed_then.append(redis_client.hlen(keys.user_sessions(tag_of_user(user))))
 
     visitor_logged_in.connect(note_the_index)
     try:
@@ -333,7 +335,7 @@ def test_what_a_visitor_owned_goes_to_the_user_before_the_session_is_listed(clie
         visitor_logged_in.disconnect(note_the_index)
 
     assert listed_then == [0]
-    assert redis_client.hlen(keys.user_sessions(api.tag_of_user(user))) == 1
+    assert redis_client.hlen(keys.user_sessions(tag_of_user(user))) == 1
 
 
 def test_deactivating_a_user_ends_every_session_and_reactivating_brings_none_back(

@@ -1,0 +1,137 @@
+"""
+What the session lab (lab/) reads: a visitor watching their own session.
+What a request did with its session (activity_of, by the lab's recorder),
+and the session its cookie names as Redis holds it, secrets' values hidden,
+with its clocks (stored_session, by the lab's live view). Never a session's
+key: a fingerprint names it.
+
+Called by the lab only.
+"""
+
+import json
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
+
+from . import keys
+from .connection import redis_client
+from .fields import FORMER_NAMES, LOGIN_AT, MEANINGS, PASSWORD_AT, SEEN_AT, STORED_NAMES, decode
+from .sessions import is_ours
+from .store import slide_interval
+
+__all__ = [
+    "SessionActivity",
+    "StoredSession",
+    "activity_of",
+    "fingerprint_of",
+    "stored_field_meanings",
+    "stored_session",
+]
+
+
+def fingerprint_of(session_id: str | None) -> str | None:
+    """A short name for a session id that shows nothing of it; None for what is no id of ours (or no id)."""
+    return keys.fingerprint(session_id) if keys.is_session_id(session_id) else None
+
+
+@dataclass(frozen=True)
+class SessionActivity:
+    """What a request did with its session, as far as it read it (activity_of)."""
+
+    fingerprint: str | None
+    logged_in: bool
+    password_event: str | None  # "re-authenticated", "password changed", or None
+    found_ended: bool  # the logged-in session presented had ended (timed out, or ended elsewhere)
+    found_gone: bool  # the id presented named no session (found_ended, or a visitor's that timed out)
+
+
+def activity_of(session: SessionBase) -> SessionActivity | None:
+    """
+    The session at the end of a request, from what the request has read
+    (never reading it now); None for another engine's.
+    """
+    if not is_ours(session):
+        return None
+    return SessionActivity(
+        fingerprint=fingerprint_of(session.session_key),
+        logged_in=session.is_logged_in_session,
+        password_event=session.password_event,
+        found_ended=session.ended,
+        found_gone=session.presented_gone,
+    )
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """A session as Redis holds it, and its clocks (epoch seconds), for its own holder's eyes."""
+
+    fingerprint: str
+    logged_in: bool
+    stored: str  # the JSON as stored, secrets' values hidden (_without_secrets)
+    ttl_ms: int
+    seen_at: float | None
+    login_at: float | None
+    password_at: float | None
+    idle_ends_at: float | None  # if nothing uses it before then
+    absolute_ends_at: float | None  # whatever happens
+    next_slide_from: float | None  # the first request from then on slides the idle timeout
+    idle_timeout: int
+    absolute_timeout: int
+
+
+def stored_session(*, session_id: str | None) -> StoredSession | None:
+    """
+    The session a request's own cookie names, as stored, in one round trip
+    (GET and PTTL); None if there is none. A read by a watcher (the lab's
+    live view): not a use of the session, which goes on timing out.
+    """
+    if not keys.is_session_id(session_id):
+        return None
+    with redis_client().pipeline(transaction=False) as pipeline:
+        stored, ttl_ms = pipeline.get(keys.session(session_id)).pttl(keys.session(session_id)).execute()
+    data = decode(stored)
+    if data is None or ttl_ms < 0:
+        return None
+    seen_at, login_at = data.get(SEEN_AT), data.get(LOGIN_AT)
+    absolute_ends_at = login_at + settings.SESSION_ABSOLUTE_TIMEOUT if login_at else None
+    idle_ends_at = seen_at + settings.SESSION_COOKIE_AGE if seen_at else time.time() + ttl_ms / 1000
+    return StoredSession(
+        fingerprint=keys.fingerprint(session_id),
+        logged_in=keys.is_logged_in_id(session_id),
+        stored=_without_secrets(stored),
+        ttl_ms=ttl_ms,
+        seen_at=seen_at,
+        login_at=login_at,
+        password_at=data.get(PASSWORD_AT),
+        idle_ends_at=min(idle_ends_at, absolute_ends_at) if absolute_ends_at else idle_ends_at,
+        absolute_ends_at=absolute_ends_at,
+        next_slide_from=seen_at + slide_interval() if seen_at else None,
+        idle_timeout=settings.SESSION_COOKIE_AGE,
+        absolute_timeout=settings.SESSION_ABSOLUTE_TIMEOUT,
+    )
+
+
+def _without_secrets(stored: bytes) -> str:
+    """
+    The stored JSON, the values of secrets hidden: the session auth hash,
+    and anything the shop does not name (Django's password-reset token while
+    a reset is under way): the lab's page can be read by a script of the
+    shop's origin, where a cookie's HttpOnly keeps the key itself away.
+    """
+    shown = {
+        name: value if name in _SHOWN_FIELDS else "(hidden)" for name, value in json.loads(stored).items()
+    }
+    return json.dumps(shown, separators=(",", ":"))
+
+
+_SHOWN_FIELDS = (set(MEANINGS) | set(FORMER_NAMES) | {SESSION_KEY, BACKEND_SESSION_KEY}) - {
+    STORED_NAMES[HASH_SESSION_KEY]
+}
+
+
+def stored_field_meanings() -> dict[str, str]:
+    """What each name in a stored session means (fields.MEANINGS)."""
+    return dict(MEANINGS)
