@@ -6,7 +6,8 @@ class SessionStateConfig(AppConfig):
     Everything about a session: the store, its fields, the Redis key layout
     of everything it names, both timeouts, the index of a user's sessions,
     the session middleware, and what happens at login and logout. Other
-    apps call session_state.api and never reach around it.
+    apps call its public modules (sessions, user_sessions, token_auth,
+    inspection) and never reach around them.
     """
 
     name = "session_state"

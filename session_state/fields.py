@@ -1,7 +1,8 @@
 """
 The names of what the shop keeps in a session, and how a session is
 written in Redis. Private to this package: other apps ask through its
-public API (session_state.api) and never name a field.
+public modules (session_state.sessions, .user_sessions, .token_auth,
+.inspection) and never name a field.
 
 A session is stored as compact JSON, readable with redis-cli, at a third
 of the bytes Django's names would take (docs/architecture.md has the

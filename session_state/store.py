@@ -93,7 +93,7 @@ class SessionStore(SessionBase):
         # Set by load(): the id this request presented named no session
         # (any id: a visitor's that timed out, too), for the session lab.
         self.presented_gone = False
-        # Set by session_state.api for this request only, never stored:
+        # Set by session_state.sessions for this request only, never stored:
         # the user typed their password ("re-authenticated", "password
         # changed"), for the session lab.
         self.password_event = None

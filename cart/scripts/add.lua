@@ -4,7 +4,7 @@
 -- the marker of this add (keys.cart_add).
 -- With a session, the add is made only while the session exists (its TTL
 -- keeps to both of its timeouts), and the session and the record are the
--- first two answers, for the store to adopt (session_state.api.read_along).
+-- first two answers, for the store to adopt (session_state.sessions.read_along).
 -- The deadline is milliseconds since the epoch by the worker's clock;
 -- Redis compares its own, so the clocks must agree (NTP; /healthz checks).
 -- An add that ran leaves its marker until a second after its deadline: the
