@@ -17,7 +17,7 @@ from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from redis.exceptions import RedisClusterException, RedisError
 
-from session_state import token_auth
+from session_state import api_logins
 
 from .parsing import NotJson
 from .security import InvalidToken
@@ -71,7 +71,7 @@ def install(api) -> None:
     def not_found(request, error):
         return answer(request, 404, "Not found.", "not_found")
 
-    @api.exception_handler(token_auth.RevocationsUnknown)
+    @api.exception_handler(api_logins.RevocationsUnknown)
     def revocations_unknown(request, error):
         return unavailable(request, "revocations", error)
 

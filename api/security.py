@@ -3,7 +3,7 @@
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
-from session_state import token_auth
+from session_state import api_logins
 
 
 class InvalidToken(AuthenticationError):
@@ -16,7 +16,7 @@ class InvalidToken(AuthenticationError):
 class AccessToken(HttpBearer):
     """
     `Authorization: Bearer <access token>`, checked without Redis
-    (session_state.token_auth.check_access_token), then the user it names, who must
+    (session_state.api_logins.check_access_token), then the user it names, who must
     still be active (from their record in Redis, without a query). A request
     without one (a browser's session cookie alone, for instance) is refused:
     the API cannot be driven cross-site.
@@ -24,10 +24,10 @@ class AccessToken(HttpBearer):
 
     def authenticate(self, request, token):
         try:
-            verified = token_auth.check_access_token(token=token)
-        except token_auth.InvalidAccessToken:
+            verified = api_logins.check_access_token(token=token)
+        except api_logins.InvalidAccessToken:
             raise InvalidToken from None
-        user = token_auth.user_of_access_token(verified)
+        user = api_logins.user_of_access_token(verified)
         if user is None:
             raise InvalidToken
         # The user as the token names them, never the session's: the API

@@ -10,7 +10,12 @@ check again: `sub` (the user's tag: opaque, never the database id, and
 what finds the user's record in Redis without a query; the user id, as
 the release before tags had it, in a release that bridges a rolling
 deploy, SESSION_STORED_NAMES = "long"), `sid` (the login's
-public id), `jti`, `iat`, `exp`, `iss`, `aud`.
+public id), `client_id` (the app it was issued to, RFC 9068 §2.2),
+`auth_time` (when the user last typed their password, RFC 9068 §2.2.1:
+the API asks for a fresher one where the web would), `jti`, `iat`, `exp`,
+`iss`, `aud`. A token of the release before, without `client_id` and
+`auth_time`, is still taken (it lives 15 minutes): the shop's own app's,
+its password typed at no known time.
 
 Signed with keys of their own (API_SIGNING_KEYS), never SECRET_KEY. Each
 has an id; the first signs, and every one listed verifies, so a new key
@@ -28,7 +33,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 TOKEN_TYPE = "at+jwt"
 ALGORITHM = "HS256"
-CLAIMS = ("iss", "aud", "sub", "sid", "jti", "iat", "exp")
+CLAIMS = ("iss", "aud", "sub", "sid", "client_id", "auth_time", "jti", "iat", "exp")
+# What a token of the release before has: required; the rest allowed.
+REQUIRED_CLAIMS = ("iss", "aud", "sub", "sid", "jti", "iat", "exp")
 
 
 class InvalidAccessToken(Exception):
@@ -44,9 +51,13 @@ class AccessToken:
     token_id: str  # `jti`
     issued_at: int
     expires_at: int
+    client_id: str  # the app it was issued to
+    auth_time: int | None  # when the user last typed their password; None in a token of the release before
 
 
-def issue(*, subject: str, login_id: str, not_after: int | None = None) -> tuple[str, int]:
+def issue(
+    *, subject: str, login_id: str, client_id: str, auth_time: int, not_after: int | None = None
+) -> tuple[str, int]:
     """A new access token for the user's login, and how many seconds it lives (never past not_after)."""
     kid, secret = _signing_keys()[0]
     now = int(time.time())
@@ -58,6 +69,8 @@ def issue(*, subject: str, login_id: str, not_after: int | None = None) -> tuple
         "aud": settings.API_TOKEN_AUDIENCE,
         "sub": subject,
         "sid": login_id,
+        "client_id": client_id,
+        "auth_time": auth_time,
         "jti": secrets.token_urlsafe(16),
         "iat": now,
         "exp": now + lifetime,
@@ -79,18 +92,23 @@ def verify(token: str) -> AccessToken:
             algorithms=[ALGORITHM],
             audience=settings.API_TOKEN_AUDIENCE,
             issuer=settings.API_TOKEN_ISSUER,
-            options={"require": list(CLAIMS)},
+            options={"require": list(REQUIRED_CLAIMS)},
         )
     except jwt.PyJWTError as error:
         raise InvalidAccessToken(str(error)) from error
-    if set(claims) != set(CLAIMS) or not isinstance(claims["sid"], str):
+    if not set(claims) <= set(CLAIMS) or not isinstance(claims["sid"], str):
         raise InvalidAccessToken("claims other than an access token's")
+    client_id, auth_time = claims.get("client_id", settings.OAUTH_DEFAULT_CLIENT_ID), claims.get("auth_time")
+    if not isinstance(client_id, str) or not (auth_time is None or type(auth_time) is int):
+        raise InvalidAccessToken("a client_id or auth_time that is not one")
     return AccessToken(
         subject=claims["sub"],
         login_id=claims["sid"],
         token_id=claims["jti"],
         issued_at=claims["iat"],
         expires_at=claims["exp"],
+        client_id=client_id,
+        auth_time=auth_time,
     )
 
 

@@ -6,7 +6,7 @@ class SessionStateConfig(AppConfig):
     Everything about a session: the store, its fields, the Redis key layout
     of everything it names, both timeouts, the index of a user's sessions,
     the session middleware, and what happens at login and logout. Other
-    apps call its public modules (sessions, user_sessions, token_auth,
+    apps call its public modules (sessions, user_sessions, api_logins,
     inspection) and never reach around them.
     """
 

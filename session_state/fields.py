@@ -1,7 +1,7 @@
 """
 The names of what the shop keeps in a session, and how a session is
 written in Redis. Private to this package: other apps ask through its
-public modules (session_state.sessions, .user_sessions, .token_auth,
+public modules (session_state.sessions, .user_sessions, .api_logins,
 .inspection) and never name a field.
 
 A session is stored as compact JSON, readable with redis-cli, at a third
@@ -37,6 +37,7 @@ USER_ID = "_au"  # the user's id
 REFRESH = "_r"  # the keyed hash of its current refresh token, never the token
 PREVIOUS_REFRESH = "_rp"  # the keyed hash of the token it replaced
 ROTATED_AT = "_rt"  # when it was replaced (the reuse grace counts from it)
+CLIENT_ID = "_c"  # the OAuth client (the app) it was issued to (session_state.models.OAuthClient)
 
 # Django's own fields, stored under short names. Every name begins with an
 # underscore, as Django's do: an app's own keys in a session never do.

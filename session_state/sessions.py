@@ -15,7 +15,7 @@ its user instead of its id, and what needs the shop's engine (reading a
 session along with other work) does nothing.
 
 A user's sessions are session_state.user_sessions'; API logins,
-session_state.token_auth'; what the session lab reads,
+session_state.api_logins'; what the session lab reads,
 session_state.inspection's.
 """
 

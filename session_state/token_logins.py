@@ -57,6 +57,7 @@ from . import access_tokens, index, keys, user_records
 from .connection import redis_client, wait_for_a_replica
 from .fields import (
     CLIENT_AGENT,
+    CLIENT_ID,
     CLIENT_IP,
     LOGIN_AT,
     PASSWORD_AT,
@@ -72,6 +73,7 @@ from .fields import (
     writes_long_names,
 )
 from .lua import LuaScript
+from .models import UserTag
 
 security_log = logging.getLogger("session_state.security")
 
@@ -83,6 +85,7 @@ class RefreshAnswer(IntEnum):
     REPEATED = 2  # the previous token within the grace: its successor again
     REUSED = 3  # a superseded token: the login has ended
     GONE = 0  # no such login (expired, ended, or never)
+    OTHER_CLIENT = 4  # a login of another client: nothing changed (RFC 6749 §6: bound to its client)
 
 
 _REFRESH = LuaScript(__file__, "refresh.lua", codes=RefreshAnswer)
@@ -101,23 +104,38 @@ class TokenPair:
     refresh_token: str
 
 
-def log_in(*, user, tag: str, address: str, user_agent: str) -> TokenPair:
+def log_in(
+    *,
+    user,
+    tag: str,
+    address: str,
+    user_agent: str,
+    client_id: str | None = None,
+    client_name: str | None = None,
+    authenticated_at: float | None = None,
+) -> TokenPair:
     """
-    A new API login for a user whose password has just been checked: listed
-    beside their browser sessions, the oldest beyond the cap ended.
+    A new API login for a user who has just proved who they are, to the
+    client (app) client_id, the shop's own unless named: listed beside
+    their browser sessions ("App: <client_name>, <device>"), the oldest
+    beyond the cap ended. authenticated_at: when they last typed their
+    password (their browser's, for an authorization code; now, for the
+    password grant), the access tokens' auth_time (RFC 9068 §2.2.1).
     """
     now = time.time()
     public_id = index.new_public_id()
     secret = secrets.token_urlsafe(32)
+    device = index.describe_user_agent(user_agent)
     data = {
         USER_ID: user.pk,
         HASH_SESSION_KEY: user.get_session_auth_hash(),  # the password it was made under
         PUBLIC_ID: public_id,
         LOGIN_AT: now,
-        PASSWORD_AT: now,
+        PASSWORD_AT: now if authenticated_at is None else authenticated_at,
         SEEN_AT: now,
         CLIENT_IP: address,
-        CLIENT_AGENT: "App: " + index.describe_user_agent(user_agent),
+        CLIENT_ID: client_id or settings.OAUTH_DEFAULT_CLIENT_ID,
+        CLIENT_AGENT: f"App: {client_name}, {device}" if client_name else f"App: {device}",
         REFRESH: _stored_hash(secret),
         PREVIOUS_REFRESH: "",
         ROTATED_AT: now,
@@ -132,11 +150,22 @@ def log_in(*, user, tag: str, address: str, user_agent: str) -> TokenPair:
         raise RuntimeError("Unable to create a new API login id.")
     update_last_login(None, user)
     user_records.write(tag=tag, user=user)  # as a web login does: the next request reads no database
-    return _pair(user_id=user.pk, public_id=public_id, login_at=now, login_id=login_id, secret=secret)
+    return _pair(
+        user_id=user.pk,
+        public_id=public_id,
+        login_at=now,
+        login_id=login_id,
+        secret=secret,
+        client_id=data[CLIENT_ID],
+        auth_time=data[PASSWORD_AT],
+    )
 
 
-def refresh(refresh_token: str) -> TokenPair:
-    """The next pair for a refresh token (rotation); InvalidRefreshToken for anything else."""
+def refresh(refresh_token: str, *, client_id: str | None = None) -> TokenPair:
+    """
+    The next pair for a refresh token of the client client_id, the shop's
+    own unless named (rotation); InvalidRefreshToken for anything else.
+    """
     login_id, secret = _parse(refresh_token)
     successor = _successor(login_id, secret)
     now = time.time()
@@ -151,13 +180,18 @@ def refresh(refresh_token: str) -> TokenPair:
             settings.API_REFRESH_IDLE_LIFETIME * 1000,
             settings.API_REFRESH_ABSOLUTE_LIFETIME,
             settings.SESSION_STORED_NAMES,
+            client_id or settings.OAUTH_DEFAULT_CLIENT_ID,
+            settings.OAUTH_DEFAULT_CLIENT_ID,  # a login made before logins named their client
         ],
     )
     status = answer[0]
     if status == RefreshAnswer.GONE:
         raise InvalidRefreshToken("no such login")
+    if status == RefreshAnswer.OTHER_CLIENT:
+        raise InvalidRefreshToken("issued to another client")
     user_id, public_id, login_at = int(answer[1]), answer[2].decode(), float(answer[3])
     made_under = auth_hash_from_stored(answer[4].decode()) if answer[4] else None
+    login_client_id, auth_time = answer[5].decode(), float(answer[6])
     tag = keys.tag_of(login_id)
     if status == RefreshAnswer.REUSED:
         # Its access tokens are revoked before the login ends, as for every
@@ -185,7 +219,15 @@ def refresh(refresh_token: str) -> TokenPair:
     wait_for_a_replica(
         key=keys.session(login_id)
     )  # the rotation: lost in a failover, the new token would be refused
-    return _pair(user_id=user_id, public_id=public_id, login_at=login_at, login_id=login_id, secret=successor)
+    return _pair(
+        user_id=user_id,
+        public_id=public_id,
+        login_at=login_at,
+        login_id=login_id,
+        secret=successor,
+        client_id=login_client_id,
+        auth_time=auth_time,
+    )
 
 
 def end_logins_under_another_password(*, tag: str, user_id) -> int:
@@ -209,8 +251,35 @@ def end_logins_under_another_password(*, tag: str, user_id) -> int:
     return index.end_listed(tag=tag, listed=stale)
 
 
-def login_of_refresh_token(refresh_token: str) -> tuple[str, str] | None:
-    """(the user's tag, the login's public id) of a live login's current or previous refresh token; else None."""
+@dataclass(frozen=True)
+class LoginOfToken:
+    """The live API login a token belongs to (login_of_token)."""
+
+    tag: str  # its user's
+    public_id: str
+    client_id: str
+
+    def check_client(self, client) -> bool:
+        """authlib's question (RFC 7009 §2.1): was it issued to this client?"""
+        return client.get_client_id() == self.client_id
+
+
+def login_of_token(token: str) -> LoginOfToken | None:
+    """
+    The login a token belongs to: a live login's current or previous
+    refresh token, or an access token of ours, unexpired (its login may
+    have ended since); None for anything else. The two kinds can never be
+    taken for each other (a refresh token is no JWT), so no hint is needed.
+    """
+    return _login_of_refresh_token(token) or _login_of_access_token(token)
+
+
+def end(login: LoginOfToken) -> None:
+    """End the login (its refresh token; its access tokens on every worker)."""
+    index.end(tag=login.tag, public_ids=[login.public_id])
+
+
+def _login_of_refresh_token(refresh_token: str) -> LoginOfToken | None:
     try:
         login_id, secret = _parse(refresh_token)
     except InvalidRefreshToken:
@@ -223,16 +292,39 @@ def login_of_refresh_token(refresh_token: str) -> tuple[str, str] | None:
         constant_time_compare(presented, data.get(field) or "") for field in (REFRESH, PREVIOUS_REFRESH)
     ):
         return None
-    return keys.tag_of(login_id), data[PUBLIC_ID]
+    client_id = data.get(CLIENT_ID) or settings.OAUTH_DEFAULT_CLIENT_ID
+    return LoginOfToken(tag=keys.tag_of(login_id), public_id=data[PUBLIC_ID], client_id=client_id)
 
 
-def _pair(*, user_id, public_id: str, login_at: float, login_id: str, secret: str) -> TokenPair:
+def _login_of_access_token(token: str) -> LoginOfToken | None:
+    try:
+        verified = access_tokens.verify(token)
+    except access_tokens.InvalidAccessToken:
+        return None
+    tag = verified.subject if keys.is_tag(verified.subject) else UserTag.existing(verified.subject)
+    if tag is None:
+        return None
+    return LoginOfToken(tag=tag, public_id=verified.login_id, client_id=verified.client_id)
+
+
+def _pair(
+    *,
+    user_id,
+    public_id: str,
+    login_at: float,
+    login_id: str,
+    secret: str,
+    client_id: str,
+    auth_time: float,
+) -> TokenPair:
     # No access token outlives its login's absolute lifetime. It names the
     # user by their tag, which the login's id carries (by their id, as the
     # release before tags did, in a release that bridges a rolling deploy).
     ends_at = int(login_at + settings.API_REFRESH_ABSOLUTE_LIFETIME)
     subject = str(user_id) if writes_long_names() else keys.tag_of(login_id)
-    access_token, expires_in = access_tokens.issue(subject=subject, login_id=public_id, not_after=ends_at)
+    access_token, expires_in = access_tokens.issue(
+        subject=subject, login_id=public_id, client_id=client_id, auth_time=int(auth_time), not_after=ends_at
+    )
     return TokenPair(access_token=access_token, expires_in=expires_in, refresh_token=f"{login_id}.{secret}")
 
 

@@ -1,72 +1,101 @@
 """
-Tokens: logging in, refreshing, revoking, logging out. The lifecycle is
-session_state's (session_state.token_logins); these parse, call, answer.
+Tokens: logging in, refreshing, revoking, logging out. The protocol is
+session_state.oauth's and the lifecycle session_state's; these call and
+answer.
 """
 
-from django.contrib.auth import authenticate
-from django.http import HttpResponse
 from ninja import Router, Status
 
-from ops.clients import client_address
-from session_state import token_auth, user_sessions
+from session_state import api_logins, user_sessions
+from session_state.oauth import endpoints as oauth
 
-from ..schemas import Credentials, Detail, Ended, OAuthError, RefreshRequest, RevokeRequest, TokenPair
+from ..schemas import Ended, OAuthError, TokenPair
 
 router = Router(tags=["auth"])
 
-_BAD_CREDENTIALS = {"error": "invalid_grant", "error_description": "Wrong username or password."}
-_BAD_REFRESH = {
-    "error": "invalid_grant",
-    "error_description": "The refresh token is invalid, expired or revoked.",
+
+def _form_or_json(schema: dict) -> dict:
+    """An OAuth request body: form-encoded (RFC 6749 §3.2), or JSON as the API's first apps send it."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": schema},
+                "application/json": {"schema": schema},
+            },
+        }
+    }
+
+
+def _text(max_length: int = 4096, **more) -> dict:
+    return {"type": "string", "maxLength": max_length, "pattern": "^[^\\x00]*$", **more}
+
+
+_TOKEN_REQUEST = {
+    "type": "object",
+    "properties": {
+        "grant_type": {
+            "type": "string",
+            "enum": ["password", "refresh_token"],
+            "description": "Omitted in a JSON body with a username: password.",
+        },
+        "client_id": _text(100, description="The app (shop-mobile when omitted)."),
+        "username": _text(150),
+        "password": _text(4096),
+        "refresh_token": _text(200),
+    },
 }
+_REVOCATION_REQUEST = {
+    "type": "object",
+    "properties": {
+        "token": _text(4096, description="Either token of the login."),
+        "token_type_hint": {"type": "string", "enum": ["access_token", "refresh_token"]},
+        "client_id": _text(100, description="The app (shop-mobile when omitted)."),
+    },
+    "required": ["token"],
+}
+_TOKEN_ANSWERS = {200: TokenPair, 400: OAuthError, 401: OAuthError, 429: OAuthError}
 
 
-@router.post("/token", auth=None, response={200: TokenPair, 400: OAuthError, 429: Detail})
-def token(request, credentials: Credentials, response: HttpResponse):
+@router.post("/token", auth=None, response=_TOKEN_ANSWERS, openapi_extra=_form_or_json(_TOKEN_REQUEST))
+def token(request):
     """
-    Log in with a username and password: an access token and a refresh
-    token. Password checks are counted with the web login's, per username
-    and per address (429 with Retry-After once they are used up).
+    RFC 6749's token endpoint: an access token and a refresh token for a
+    username and password (grant_type=password, the shop's own app only),
+    or for a refresh token (grant_type=refresh_token: rotation). Password
+    checks are counted with the web login's, per username and per address:
+    429 with Retry-After once they are used up. Every error is RFC 6749
+    §5.2's body.
     """
-    user = authenticate(request, username=credentials.username, password=credentials.password)
-    retry_after = getattr(request, "password_checks_used_up", None)  # accounts.backends
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-        return Status(
-            429, {"detail": "Too many failed logins. Please wait and try again.", "code": "too_many_attempts"}
-        )
-    if user is None:
-        return Status(400, _BAD_CREDENTIALS)
-    return token_auth.start_token_login(
-        user=user, address=client_address(request), user_agent=request.headers.get("User-Agent", "")
-    )
+    return oauth.token_response(request)
 
 
-@router.post("/refresh", auth=None, response={200: TokenPair, 400: OAuthError})
-def refresh(request, body: RefreshRequest):
+@router.post("/refresh", auth=None, response=_TOKEN_ANSWERS, openapi_extra=_form_or_json(_TOKEN_REQUEST))
+def refresh(request):
     """
-    A new pair for the refresh token, which is used up (rotation). Sent
-    again within the grace, it gets the same new pair; a used-up token sent
-    after that ends its login, as stolen.
+    The token endpoint again, for apps written before it spoke OAuth: a
+    body without grant_type is a refresh (the refresh token is used up and
+    a new pair issued; sent again within the grace, it gets the same pair;
+    later, it ends its login as stolen).
     """
-    try:
-        return token_auth.refresh_token_login(refresh_token=body.refresh_token)
-    except token_auth.InvalidRefreshToken:
-        return Status(400, _BAD_REFRESH)
+    return oauth.token_response(request, implied_grant_type="refresh_token")
 
 
-@router.post("/revoke", auth=None, response={200: dict})
-def revoke(request, body: RevokeRequest):
+@router.post(
+    "/revoke",
+    auth=None,
+    response={200: dict, 400: OAuthError, 401: OAuthError},
+    openapi_extra=_form_or_json(_REVOCATION_REQUEST),
+)
+def revoke(request):
     """RFC 7009: end the login a refresh or access token belongs to. 200 whatever the token was."""
-    # Its token_type_hint is not needed (RFC 7009 allows ignoring it).
-    token_auth.revoke_token(token=body.token)
-    return {}
+    return oauth.revocation_response(request)
 
 
 @router.post("/logout", response={204: None})
 def logout(request):
     """End this login: its refresh token, and its access tokens on every server within a second."""
-    token_auth.end_token_login(user=request.user, login_id=request.login_id)
+    api_logins.end_token_login(user=request.user, login_id=request.login_id)
     return Status(204, None)
 
 

@@ -9,6 +9,7 @@ local presented, successor = ARGV[1], ARGV[2]
 local now, grace = tonumber(ARGV[3]), tonumber(ARGV[4])
 local idle_ms, absolute = tonumber(ARGV[5]), tonumber(ARGV[6])
 local write_long_names = ARGV[7] == 'long'  -- SESSION_STORED_NAMES: a release bridging a rolling deploy
+local client, default_client = ARGV[8], ARGV[9]  -- who presents it; whose a login is that names none
 
 local stored = redis.call('GET', login)
 if not stored then
@@ -28,10 +29,21 @@ end
 -- fields.py stores it; under its long name in a release bridging a deploy):
 -- the caller compares it with the user's now. False: a login made before
 -- logins kept it.
-local who = {data['_au'], data['_i'], tostring(data['_l']), data['_h'] or data['_auth_user_hash'] or false}
+local login_client = data['_c'] or default_client
+local who = {
+  data['_au'], data['_i'], tostring(data['_l']), data['_h'] or data['_auth_user_hash'] or false,
+  login_client, tostring(data['_p']),
+}
 
 local function answer(code)
-  return {code, who[1], who[2], who[3], who[4]}
+  return {code, who[1], who[2], who[3], who[4], who[5], who[6]}
+end
+
+-- RFC 6749 §6: a refresh token is bound to the client it was issued to.
+-- Another client's presenting it (a token stolen into another app) changes
+-- nothing: refused, neither rotated nor counted as reuse.
+if client ~= login_client then
+  return {OTHER_CLIENT}
 end
 
 if presented == data['_r'] then

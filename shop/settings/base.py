@@ -416,6 +416,15 @@ API_REFRESH_ABSOLUTE_LIFETIME = int(os.environ.get("API_REFRESH_ABSOLUTE_LIFETIM
 # at once); any later, it is taken for stolen and its login ends.
 API_REFRESH_REUSE_GRACE = int(os.environ.get("API_REFRESH_REUSE_GRACE", "30"))
 
+# OAuth (session_state/oauth/): the clients are registered in the admin
+# (session_state.OAuthClient). A token request that names no client_id (the
+# JSON bodies the API took before it spoke OAuth) is the shop's own app's;
+# the password grant (RFC 6749 §4.3), for first-party clients only, can be
+# turned off: RFC 9700 §2.4 says it MUST NOT be used, and new apps sign in
+# with the authorization code and PKCE (docs/api.md).
+OAUTH_DEFAULT_CLIENT_ID = "shop-mobile"
+OAUTH_PASSWORD_GRANT = os.environ.get("OAUTH_PASSWORD_GRANT", "1") == "1"
+
 # Every worker keeps the revoked API logins in memory (session_state/
 # revocations.py), fed by pub/sub and read whole again this often, for a
 # message lost with a connection. A worker that has not heard from Redis for

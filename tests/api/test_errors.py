@@ -21,8 +21,8 @@ def test_a_method_not_allowed_is_json_and_says_which_are(client, bearer):
     )
 
 
-def test_a_form_encoded_body_is_415(client, user, password):
-    response = client.post("/api/v1/auth/token", {"username": "alice", "password": password})
+def test_a_form_encoded_body_is_415_outside_the_oauth_endpoints(client, bearer):
+    response = client.post("/api/v1/cart/items", {"product": 1, "quantity": 1}, headers=bearer)
 
     assert (response.status_code, response["Content-Type"].split(";")[0]) == (415, "application/json")
 
@@ -33,11 +33,11 @@ def test_a_malformed_json_body_is_400(client):
     assert (response.status_code, response["Content-Type"].split(";")[0]) == (400, "application/json")
 
 
-def test_a_missing_or_wrong_field_is_400_naming_the_field(client):
-    response = post(client, "auth/token", {"username": 7})
+def test_a_missing_or_wrong_field_is_400_naming_the_field(client, tokens):
+    response = post(client, "cart/items", {"product": "a mug"}, token=tokens["access_token"])
 
     assert response.status_code == 400
-    assert {tuple(error["loc"][-1:]) for error in response.json()["detail"]} == {("username",), ("password",)}
+    assert {tuple(error["loc"][-1:]) for error in response.json()["detail"]} == {("product",), ("quantity",)}
 
 
 def test_no_token_is_401_with_a_bearer_challenge(client):

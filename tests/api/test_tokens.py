@@ -43,7 +43,7 @@ def test_failed_logins_on_the_web_count_against_the_api(client, user, password, 
 
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
-    assert response.json()["code"] == "too_many_attempts"
+    assert response.json()["error"] == "invalid_grant"  # RFC 6749 section 5.2's body: a client library raises
 
 
 def test_failed_logins_on_the_api_count_against_the_web(client, user, password, settings):

@@ -6,11 +6,12 @@ request all the same.
 """
 
 import json
+import time
 
 import jwt
 import pytest
 
-from session_state import access_tokens, keys, sessions, token_auth
+from session_state import access_tokens, api_logins, keys, sessions
 
 from .requests import get
 
@@ -51,7 +52,9 @@ def test_a_forged_record_of_a_user_deactivated_without_a_signal_is_not_believed(
 
 def test_a_token_issued_before_tokens_named_the_user_by_tag_still_reads(client, tokens, user):
     login_id = access_tokens.verify(tokens["access_token"]).login_id
-    older, _lifetime = access_tokens.issue(subject=str(user.pk), login_id=login_id)
+    older, _lifetime = access_tokens.issue(
+        subject=str(user.pk), login_id=login_id, client_id="shop-mobile", auth_time=int(time.time())
+    )
 
     answer = get(client, "me", token=older).json()
 
@@ -68,7 +71,7 @@ def test_another_users_record_copied_under_ones_own_tag_is_not_believed(
     staff = django_user_model.objects.create_user(username="sam", password="x-long-password-1", is_staff=True)
     staff_record = keys.user_record(sessions.tag_of_user(staff))
     # Writes sam's signed record:
-    token_auth.start_token_login(user=staff, address="127.0.0.1", user_agent="test")
+    api_logins.start_token_login(user=staff, address="127.0.0.1", user_agent="test")
     redis_client.set(keys.user_record(sessions.tag_of_user(user)), redis_client.get(staff_record))
 
     answer = get(client, "me", token=tokens["access_token"]).json()

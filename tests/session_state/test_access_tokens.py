@@ -25,23 +25,30 @@ def forged(settings, *, secret=SECRET, algorithm="HS256", headers=None, **claims
         "jti": "j", "iat": now, "exp": now + 60, **claims,
     }  # fmt: skip
     payload = {name: value for name, value in payload.items() if value is not None}
-    return jwt.encode(payload, secret, algorithm=algorithm, headers={"kid": KEY_ID, "typ": "at+jwt", **(headers or {})})
+    return jwt.encode(
+        payload, secret, algorithm=algorithm, headers={"kid": KEY_ID, "typ": "at+jwt", **(headers or {})}
+    )
 
 
 def test_a_token_issued_says_whose_login_it_belongs_to_and_nothing_more():
-    token, lifetime = access_tokens.issue(subject="user0tag0007", login_id="login-1")
+    token, lifetime = access_tokens.issue(
+        subject="user0tag0007", login_id="login-1", client_id="shop-mobile", auth_time=1_700_000_000
+    )
 
     verified = access_tokens.verify(token)
     claims = jwt.decode(token, options={"verify_signature": False})
 
     assert (verified.subject, verified.login_id, lifetime) == ("user0tag0007", "login-1", 900)
-    assert set(claims) == {"iss", "aud", "sub", "sid", "jti", "iat", "exp"}
+    assert (verified.client_id, verified.auth_time) == ("shop-mobile", 1_700_000_000)
+    assert set(claims) == {"iss", "aud", "sub", "sid", "client_id", "auth_time", "jti", "iat", "exp"}
     assert jwt.get_unverified_header(token) == {"alg": "HS256", "kid": KEY_ID, "typ": "at+jwt"}
 
 
 def test_a_token_with_alg_none_is_refused(settings):
     header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "kid": KEY_ID, "typ": "at+jwt"}).encode())
-    real, _lifetime = access_tokens.issue(subject="user0tag0007", login_id="login-1")
+    real, _lifetime = access_tokens.issue(
+        subject="user0tag0007", login_id="login-1", client_id="shop-mobile", auth_time=1_700_000_000
+    )
     unsigned = header.rstrip(b"=").decode() + "." + real.split(".")[1] + "."
 
     with pytest.raises(InvalidAccessToken):
@@ -54,7 +61,9 @@ def test_a_token_signed_with_another_algorithm_and_the_same_key_is_refused(setti
 
 
 def test_a_token_whose_payload_was_changed_is_refused():
-    token, _lifetime = access_tokens.issue(subject="user0tag0007", login_id="login-1")
+    token, _lifetime = access_tokens.issue(
+        subject="user0tag0007", login_id="login-1", client_id="shop-mobile", auth_time=1_700_000_000
+    )
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
     claims["sub"] = "1"
@@ -62,6 +71,18 @@ def test_a_token_whose_payload_was_changed_is_refused():
 
     with pytest.raises(InvalidAccessToken):
         access_tokens.verify(f"{header}.{tampered}.{signature}")
+
+
+def test_a_token_of_the_release_before_without_client_id_and_auth_time_is_the_shops_own_apps(settings):
+    verified = access_tokens.verify(forged(settings))
+
+    assert (verified.client_id, verified.auth_time) == ("shop-mobile", None)
+
+
+@pytest.mark.parametrize("claims", [{"client_id": 7}, {"auth_time": "1700000000"}, {"auth_time": 1.5}])
+def test_a_token_whose_client_id_or_auth_time_is_not_one_is_refused(settings, claims):
+    with pytest.raises(InvalidAccessToken):
+        access_tokens.verify(forged(settings, **claims))
 
 
 def test_a_token_signed_with_a_key_of_its_own_is_refused(settings):
@@ -96,17 +117,25 @@ def test_a_token_with_a_claim_more_is_refused(settings):
 
 
 def test_a_new_key_signs_while_tokens_of_the_old_one_still_verify(settings):
-    old_token, _lifetime = access_tokens.issue(subject="user0tag0007", login_id="login-1")
+    old_token, _lifetime = access_tokens.issue(
+        subject="user0tag0007", login_id="login-1", client_id="shop-mobile", auth_time=1_700_000_000
+    )
     settings.API_SIGNING_KEYS = [("test-2", "test-only-second-signing-key-0123456789ab"), (KEY_ID, SECRET)]
 
-    new_token, _lifetime = access_tokens.issue(subject="user0tag0007", login_id="login-1")
+    new_token, _lifetime = access_tokens.issue(
+        subject="user0tag0007", login_id="login-1", client_id="shop-mobile", auth_time=1_700_000_000
+    )
 
     assert jwt.get_unverified_header(new_token)["kid"] == "test-2"
-    assert access_tokens.verify(old_token).subject == access_tokens.verify(new_token).subject == "user0tag0007"
+    assert (
+        access_tokens.verify(old_token).subject == access_tokens.verify(new_token).subject == "user0tag0007"
+    )
 
 
 def test_the_signing_key_is_never_the_secret_key(settings):
     settings.API_SIGNING_KEYS = [("k", settings.SECRET_KEY)]
 
     with pytest.raises(ImproperlyConfigured):
-        access_tokens.issue(subject="user0tag0007", login_id="login-1")
+        access_tokens.issue(
+            subject="user0tag0007", login_id="login-1", client_id="shop-mobile", auth_time=1_700_000_000
+        )

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-from session_state import fields, keys, sessions, token_auth
+from session_state import api_logins, fields, keys, sessions
 
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
 SHOP_BACKEND = "accounts.backends.ThrottledModelBackend"
@@ -123,14 +123,14 @@ def test_an_apps_own_keys_are_stored_as_they_are():
 
 @pytest.mark.usefixtures("fresh_revocations_feed")  # a token is checked against what this worker knows
 def test_an_api_login_stored_under_the_former_names_still_refreshes(user, redis_client):
-    pair = token_auth.start_token_login(user=user, address="127.0.0.1", user_agent="test")
+    pair = api_logins.start_token_login(user=user, address="127.0.0.1", user_agent="test")
     key = keys.session(pair.refresh_token.partition(".")[0])
     former = {LONG_NAMES.get(name, name): value for name, value in json.loads(redis_client.get(key)).items()}
     redis_client.set(key, json.dumps(former), keepttl=True)
 
-    renewed = token_auth.refresh_token_login(refresh_token=pair.refresh_token)
+    renewed = api_logins.refresh_token_login(refresh_token=pair.refresh_token)
 
-    assert token_auth.check_access_token(token=renewed.access_token).subject == sessions.tag_of_user(user)
+    assert api_logins.check_access_token(token=renewed.access_token).subject == sessions.tag_of_user(user)
     assert "_refresh" not in json.loads(redis_client.get(key))
 
 
@@ -155,16 +155,16 @@ def test_a_bridging_release_keeps_api_logins_under_the_long_names_and_names_the_
     settings, user, redis_client
 ):
     settings.SESSION_STORED_NAMES = "long"
-    pair = token_auth.start_token_login(user=user, address="127.0.0.1", user_agent="test")
+    pair = api_logins.start_token_login(user=user, address="127.0.0.1", user_agent="test")
     key = keys.session(pair.refresh_token.partition(".")[0])
 
-    renewed = token_auth.refresh_token_login(refresh_token=pair.refresh_token)
-    again = token_auth.refresh_token_login(refresh_token=renewed.refresh_token)
+    renewed = api_logins.refresh_token_login(refresh_token=pair.refresh_token)
+    again = api_logins.refresh_token_login(refresh_token=renewed.refresh_token)
 
     stored = json.loads(redis_client.get(key))
     assert {"_refresh", "_api_user", "_login_at"} <= set(stored)
     assert not set(stored) & SHORT_NAMES
-    subjects = [token_auth.check_access_token(token=p.access_token).subject for p in (pair, again)]
+    subjects = [api_logins.check_access_token(token=p.access_token).subject for p in (pair, again)]
     assert subjects == [str(user.pk)] * 2
 
 

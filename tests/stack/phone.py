@@ -9,14 +9,19 @@ from bench.demos.common import FromAddress
 _addresses = (f"127.0.1.{n}" for n in itertools.count(10))
 
 
+def as_a_phone(session: requests.Session, stack) -> requests.Session:
+    """A requests session (or a client library's, which is one) set up as a phone on the stack: its own address."""
+    session.trust_env = False
+    session.verify = str(stack.tls_cert)
+    session.mount("https://", FromAddress(next(_addresses)))
+    session.headers["User-Agent"] = "HearthApp/2.1 (iPhone; iOS 18.1)"
+    return session
+
+
 class Phone:
     def __init__(self, stack):
         self.stack = stack
-        self.http = requests.Session()
-        self.http.trust_env = False
-        self.http.verify = str(stack.tls_cert)
-        self.http.mount("https://", FromAddress(next(_addresses)))
-        self.http.headers["User-Agent"] = "HearthApp/2.1 (iPhone; iOS 18.1)"
+        self.http = as_a_phone(requests.Session(), stack)
         self.access_token = self.refresh_token = None
 
     def call(self, method: str, path: str, body=None, *, token: str | None = None, **headers):

@@ -1,9 +1,9 @@
 """
-Token authentication for the JSON API: API logins, each a token pair (a
-short-lived access token and a rotated refresh token) listed among the
-user's sessions; checking an access token and finding its user; ending or
-revoking a login. The OAuth clients the API is to register (their registry,
-authorization codes) belong here too.
+API logins, what the JSON API's apps hold instead of a session cookie:
+each a token pair (a short-lived access token and a rotated refresh token)
+listed among the user's sessions; checking an access token and finding
+its user; ending or revoking a login. The OAuth protocol that issues them
+to registered apps is session_state.oauth.
 
 Called by the API app (api/: its endpoints, its Bearer authentication and
 its error handlers). How the tokens are made and kept is private to this
@@ -13,9 +13,8 @@ session_state.revocations).
 
 from django.contrib.auth import get_user_model
 
-from . import access_tokens, index, keys, revocations, token_logins, user_records
+from . import access_tokens, keys, revocations, token_logins, user_records
 from .access_tokens import AccessToken, InvalidAccessToken
-from .models import UserTag
 from .revocations import RevocationsUnknown
 from .sessions import tag_of_user
 from .token_logins import InvalidRefreshToken, TokenPair
@@ -86,23 +85,12 @@ def end_token_login(*, user, login_id: str) -> bool:
     return end_session(user=user, public_id=login_id)
 
 
-def revoke_token(*, token: str) -> None:
+def revoke_token(*, token: str, client_id: str | None = None) -> None:
     """
     RFC 7009: end the login a token belongs to, be it a refresh token or an
-    access token; anything else, an expired or unknown token, changes
-    nothing. (RFC 7009's token_type_hint is not needed: the two kinds can
-    never be taken for each other.)
+    access token, if it was issued to client_id (when named); anything
+    else, an expired or unknown token, changes nothing.
     """
-    found = token_logins.login_of_refresh_token(token) or _login_of_access_token(token)
-    if found is not None:
-        tag, login_id = found
-        index.end(tag=tag, public_ids=[login_id])
-
-
-def _login_of_access_token(token: str) -> tuple[str, str] | None:
-    try:
-        verified = access_tokens.verify(token)
-    except InvalidAccessToken:
-        return None
-    tag = verified.subject if keys.is_tag(verified.subject) else UserTag.existing(verified.subject)
-    return None if tag is None else (tag, verified.login_id)
+    found = token_logins.login_of_token(token)
+    if found is not None and client_id in (None, found.client_id):
+        token_logins.end(found)

@@ -1,0 +1,251 @@
+"""
+RFC 6749, the OAuth 2.0 framework: the token endpoint (§3.2) and its
+grants, on authlib's server. authlib parses and checks the request (which
+grant, which client, which parameters are missing or wrong) and answers
+every error as §5.2 says; the grants here only say how a user is found and
+what is issued, which is the package's own: an API login
+(session_state.token_logins), its refresh token rotated in one step.
+
+The request's body is form-encoded (§3.2, §4.3.2, §6). A JSON body is
+taken too, with the same parameters: the API took only JSON before it
+spoke OAuth, and its apps keep working. Such an app sent no grant_type: a
+username means the password grant, a refresh token at the refresh path
+the refresh grant. A request that names no client is the shop's own app's
+(OAUTH_DEFAULT_CLIENT_ID), for these two grants only: the authorization
+code grant requires its client_id (§4.1.3).
+"""
+
+import json
+import time
+
+from authlib.oauth2 import AuthorizationServer, OAuth2Request
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, OAuth2Error
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.http import HttpResponse
+
+from ops.clients import client_address
+
+from .. import token_logins
+from ..models import OAuthClient
+from ..sessions import tag_of_user
+
+# Longer than any parameter of ours (a password: 4096, as the login form's
+# check allows), and a NUL, which PostgreSQL can neither store nor compare.
+MAX_PARAMETER_LENGTH = 4096
+
+# What a request that names no client may ask of the shop's own app's
+# (OAUTH_DEFAULT_CLIENT_ID): what its apps did before the API spoke OAuth.
+_DEFAULT_CLIENTS_GRANTS = ("password", "refresh_token", "revocation")
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+
+# §5.1: "Cache-Control: no-store" and "Pragma: no-cache" on every answer
+# that carries a token; every answer of the endpoint has them.
+NOT_STORED = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
+
+
+class TooManyPasswordChecks(OAuth2Error):
+    """
+    The password checks of this username or address are used up (accounts.
+    throttling): 429 with Retry-After, in §5.2's shape, so that a client
+    library raises on it rather than taking it for a token.
+    """
+
+    error = "invalid_grant"
+    status_code = 429
+
+    def __init__(self, retry_after: int):
+        super().__init__(description="Too many failed logins. Please wait and try again.")
+        self.retry_after = retry_after
+
+    def get_headers(self):
+        return [*super().get_headers(), ("Retry-After", str(self.retry_after))]
+
+
+class TokenRequest(OAuth2Request):
+    """
+    A request at the token endpoint, as authlib reads it: its body's
+    parameters only (§3.2: credentials never in the URL), each at most
+    once (§3.2). Bad parameters raise InvalidRequestError, which authlib
+    answers as §5.2 says.
+    """
+
+    def __init__(self, request, *, implied_grant_type: str | None = None, grant: bool = True):
+        """grant: a request for a token (the token endpoint), not to revoke one (RFC 7009)."""
+        # The issuer's own address, never the Host header the client chose.
+        super().__init__(request.method, settings.SHOP_PUBLIC_URL + request.path, headers=request.headers)
+        self.django_request = request
+        self._error = None
+        try:
+            parameters = _parameters(request, implied_grant_type=implied_grant_type)
+            if grant and not parameters.get("grant_type"):
+                raise InvalidRequestError("Missing 'grant_type' (RFC 6749 section 4.3.2, section 6).")
+        except InvalidRequestError as error:
+            self._error, parameters = error, {}
+        if not parameters.get("client_id") and parameters.get("grant_type", "revocation") in _DEFAULT_CLIENTS_GRANTS:
+            parameters["client_id"] = settings.OAUTH_DEFAULT_CLIENT_ID
+        self.payload = BasicOAuth2Payload(parameters)
+
+    def check(self) -> None:
+        """Raise the request's own error, if its body was not one of parameters."""
+        if self._error is not None:
+            raise self._error
+
+    @property
+    def form(self):
+        return self.payload.data
+
+    @property
+    def args(self):
+        return {}
+
+
+def _parameters(request, *, implied_grant_type: str | None) -> dict[str, str]:
+    content_type = request.content_type
+    if content_type == FORM:
+        if any(len(values) > 1 for _name, values in request.POST.lists()):
+            raise InvalidRequestError("A parameter is repeated (RFC 6749 section 3.2).")
+        parameters = request.POST.dict()
+    elif content_type == JSON:
+        try:
+            parameters = json.loads(request.body)
+        except ValueError:
+            raise InvalidRequestError("The body is not JSON.") from None
+        if not isinstance(parameters, dict) or not all(isinstance(value, str) for value in parameters.values()):
+            raise InvalidRequestError("A JSON body must be an object of strings.")
+        if "grant_type" not in parameters:
+            # An app written before the API spoke OAuth.
+            grant_type = "password" if "username" in parameters else implied_grant_type
+            parameters = {**parameters, **({"grant_type": grant_type} if grant_type else {})}
+    else:
+        raise InvalidRequestError(f"Send the parameters form-encoded ({FORM}, RFC 6749 section 3.2).")
+    for name, value in parameters.items():
+        if len(value) > MAX_PARAMETER_LENGTH or "\x00" in value:
+            raise InvalidRequestError(f"The parameter {name!r} is not one this server could hold.")
+    return parameters
+
+
+class ShopAuthorizationServer(AuthorizationServer):
+    """authlib's server, with the shop's clients and its HTTP answers."""
+
+    def query_client(self, client_id):
+        return OAuthClient.objects.filter(client_id=client_id).first()
+
+    def save_token(self, token, request):
+        """Nothing to do: the grants issue their tokens through token_logins, which keeps them."""
+
+    def create_oauth2_request(self, request):
+        return request if isinstance(request, TokenRequest) else TokenRequest(request)
+
+    def create_json_request(self, request):
+        raise NotImplementedError("no endpoint of the shop takes authlib's JSON requests")
+
+    def handle_response(self, status, body, headers):
+        response = HttpResponse(
+            json.dumps(body) if isinstance(body, dict) else body, status=status, content_type=JSON
+        )
+        for name, value in [*headers, *NOT_STORED]:
+            if name.lower() != "content-type":
+                response[name] = value
+        return response
+
+    def send_signal(self, name, *args, **kwargs):
+        """authlib's hooks for Flask or Django signals: none needed."""
+
+
+class _IssuesApiLogins:
+    """What a grant issues: a new API login (token_logins) for the user, to the client."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = ("none",)  # public clients only (RFC 8252 §8.4)
+
+    def issue_login(self, user, *, authenticated_at: float) -> dict:
+        request = self.request.django_request
+        pair = token_logins.log_in(
+            user=user,
+            tag=tag_of_user(user),
+            address=client_address(request),
+            user_agent=request.headers.get("User-Agent", ""),
+            client_id=self.client.client_id,
+            client_name=self.client.name,
+            authenticated_at=authenticated_at,
+        )
+        return as_token_response(pair)
+
+
+class PasswordGrant(_IssuesApiLogins, grants.ResourceOwnerPasswordCredentialsGrant):
+    """
+    §4.3, for the shop's own app only (OAuthClient.check_grant_type;
+    RFC 9700 §2.4 forbids it to others), and OAUTH_PASSWORD_GRANT turns it
+    off. Its password checks are counted with the web login's, per username
+    and per address (accounts.throttling): 429 once used up.
+    """
+
+    def authenticate_user(self, username, password):
+        request = self.request.django_request
+        user = authenticate(request, username=username, password=password)
+        retry_after = getattr(request, "password_checks_used_up", None)  # accounts.backends
+        if retry_after is not None:
+            raise TooManyPasswordChecks(retry_after)
+        if user is None:
+            # §5.2: invalid_grant, "the provided authorization grant (e.g.,
+            # ... resource owner credentials) is invalid" (authlib would
+            # answer invalid_request).
+            raise InvalidGrantError("Wrong username or password.")
+        return user
+
+    def create_token_response(self):
+        return 200, self.issue_login(self.request.user, authenticated_at=time.time()), self.TOKEN_RESPONSE_HEADER
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    """
+    §6, with rotation (RFC 9700 §4.14.2): the refresh token is used up and
+    its successor issued in one step (token_logins.refresh), which also
+    checks that it was issued to this client; presented again within the
+    grace it gets the same successor, later it ends its login as stolen.
+    """
+
+    TOKEN_ENDPOINT_AUTH_METHODS = ("none",)
+
+    def authenticate_refresh_token(self, refresh_token):
+        try:
+            pair = token_logins.refresh(refresh_token, client_id=self.request.client.client_id)
+        except token_logins.InvalidRefreshToken:
+            raise InvalidGrantError("The refresh token is invalid, expired or revoked.") from None
+        return _Rotated(pair)
+
+    def authenticate_user(self, refresh_token):
+        return True  # the user was checked with the rotation (active, and under the same password)
+
+    def create_token_response(self):
+        return 200, as_token_response(self.request.refresh_token.pair), self.TOKEN_RESPONSE_HEADER
+
+    def revoke_old_credential(self, refresh_token):
+        """Done already: the rotation used it up."""
+
+
+class _Rotated:
+    """A refresh token already rotated, as authlib's RefreshTokenGrant asks for a token object."""
+
+    def __init__(self, pair):
+        self.pair = pair
+
+    def check_client(self, client):
+        return True  # checked by the rotation itself (refresh.lua)
+
+    def get_scope(self):
+        return ""
+
+
+def as_token_response(pair) -> dict:
+    """§5.1's answer."""
+    return {
+        "access_token": pair.access_token,
+        "token_type": "Bearer",
+        "expires_in": pair.expires_in,
+        "refresh_token": pair.refresh_token,
+    }
