@@ -1,16 +1,49 @@
 """What the API's bodies look like: the OpenAPI schema is made from these."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 # Text a client sends may hold anything but NUL, which PostgreSQL cannot
 # store or compare (a 500 there, not a 400, if it reached the database).
 NO_NUL = r"^[^\x00]*$"
 # Ids as the database keeps them (a larger one would overflow its integer).
 MAX_ID = 2**31 - 1
+
+# Integers, and where they come from.
+#
+# A JSON body has integers of its own: a body's "2" (a string), true or 1.0
+# is a client's mistake, not a number to guess at, so the integers of a
+# body are strict (Field(strict=True)): pydantic's lax mode would take all
+# three as 2, 1 and 1.
+#
+# A query string or a path segment has no types: every value is text, so
+# "2" must be read as 2 there (strict mode would refuse every value). But
+# only the decimal digits of an integer, with an optional minus (so that
+# -1 is told it is below the least, not that it is no number): lax mode
+# would also take "1.0", " 2", "+2" and "2_000", none of which a client
+# writes for an integer. TextInt is that; its schema is an integer's.
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
+
+
+def _integer_text(value):
+    if isinstance(value, str):
+        if _INTEGER_TEXT.fullmatch(value):
+            return value  # pydantic reads the digits (and refuses one too long to read)
+        raise PydanticCustomError(
+            "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
+        )
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise PydanticCustomError("int_type", "Input should be a valid integer")
+
+
+TextInt = Annotated[int, BeforeValidator(_integer_text)]
 
 
 class Credentials(Schema):
@@ -81,12 +114,12 @@ class ProductPage(Schema):
 
 
 class CartLineIn(Schema):
-    product: int = Field(ge=1, le=MAX_ID)
-    quantity: int = Field(ge=1, le=99)
+    product: int = Field(ge=1, le=MAX_ID, strict=True)  # a body's: strict (see TextInt above)
+    quantity: int = Field(ge=1, le=99, strict=True)
 
 
 class QuantityIn(Schema):
-    quantity: int = Field(ge=1, le=99)
+    quantity: int = Field(ge=1, le=99, strict=True)  # a body's: strict (see TextInt above)
 
 
 class CartLine(Schema):

@@ -21,6 +21,10 @@ from .. import schemas
 router = Router()
 
 PRODUCTS_PER_PAGE = 12  # as the catalog's pages
+# An id in a path is text: schemas.TextInt, its digits only. The paths take
+# any segment ({product_id}, not Django's {int:...}), so that "1.0" or
+# "abc" is a 400 naming the parameter, as a wrong field of a body is, not
+# a 404 for a path that seems not to exist.
 ID = Path(..., ge=1, le=schemas.MAX_ID)
 
 
@@ -29,7 +33,7 @@ class ProductFilter(Schema):
     category: str | None = Field(
         None, max_length=100, pattern=schemas.NO_NUL, description="A category's slug."
     )
-    page: int = Field(1, ge=1, le=schemas.MAX_ID)
+    page: schemas.TextInt = Field(1, ge=1, le=schemas.MAX_ID)  # a query string's: text (schemas.TextInt)
 
 
 @router.get("/me", response=schemas.Me, tags=["account"])
@@ -52,12 +56,12 @@ def products(request, filters: Query[ProductFilter]):
 
 
 @router.get(
-    "/products/{int:product_id}",
+    "/products/{product_id}",
     auth=None,
     response={200: schemas.Product, 404: schemas.Detail},
     tags=["catalog"],
 )
-def product(request, product_id: int = ID):
+def product(request, product_id: schemas.TextInt = ID):
     return get_object_or_404(Product.objects.select_related("category"), pk=product_id)
 
 
@@ -79,11 +83,11 @@ def add_to_cart(request, line: schemas.CartLineIn):
 
 
 @router.put(
-    "/cart/items/{int:product_id}",
+    "/cart/items/{product_id}",
     response={200: schemas.Cart, 404: schemas.Detail, 409: schemas.Detail},
     tags=["cart"],
 )
-def set_quantity(request, line: schemas.QuantityIn, product_id: int = ID):
+def set_quantity(request, line: schemas.QuantityIn, product_id: schemas.TextInt = ID):
     """Set a line's quantity, adding the line if the cart has none for the product."""
     product = get_object_or_404(Product, pk=product_id)
     cart_services.set_quantity(
@@ -92,8 +96,8 @@ def set_quantity(request, line: schemas.QuantityIn, product_id: int = ID):
     return _cart_of(request.user)
 
 
-@router.delete("/cart/items/{int:product_id}", response=schemas.Cart, tags=["cart"])
-def remove_from_cart(request, product_id: int = ID):
+@router.delete("/cart/items/{product_id}", response=schemas.Cart, tags=["cart"])
+def remove_from_cart(request, product_id: schemas.TextInt = ID):
     cart_services.remove_from_cart(cart=cart_selectors.cart_of_user(user=request.user), product_id=product_id)
     return _cart_of(request.user)
 
@@ -135,8 +139,8 @@ def orders(request):
     return order_selectors.orders_of(user=request.user)
 
 
-@router.get("/orders/{int:order_id}", response={200: schemas.Order, 404: schemas.Detail}, tags=["orders"])
-def order(request, order_id: int = ID):
+@router.get("/orders/{order_id}", response={200: schemas.Order, 404: schemas.Detail}, tags=["orders"])
+def order(request, order_id: schemas.TextInt = ID):
     """One of the user's orders; another user's is not found, as any that does not exist."""
     return get_object_or_404(order_selectors.orders_of(user=request.user), pk=order_id)
 

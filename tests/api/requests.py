@@ -18,6 +18,16 @@ def get(client, path: str, *, token: str | None = None, **headers):
     return client.get(f"/api/v1/{path}", headers=headers)
 
 
+def put(client, path: str, body, *, token: str):
+    return client.put(
+        f"/api/v1/{path}", body, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def delete(client, path: str, *, token: str):
+    return client.delete(f"/api/v1/{path}", headers={"Authorization": f"Bearer {token}"})
+
+
 def log_in(client, username: str, password: str) -> dict:
     response = post(client, "auth/token", {"username": username, "password": password})
     assert response.status_code == 200, response.content

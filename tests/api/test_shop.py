@@ -6,19 +6,9 @@ from accounts.models import SavedAddress
 from orders.models import Order
 from session_state import keys, sessions
 
-from .requests import get, log_in, post
+from .requests import delete, get, log_in, post, put
 
 SHIPPING = {"full_name": "Alice", "address": "1 Lane", "city": "Leeds", "postal_code": "LS1", "country": "UK"}
-
-
-def put(client, path, body, *, token):
-    return client.put(
-        f"/api/v1/{path}", body, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
-    )
-
-
-def delete(client, path, *, token):
-    return client.delete(f"/api/v1/{path}", headers={"Authorization": f"Bearer {token}"})
 
 
 @pytest.fixture
