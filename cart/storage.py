@@ -23,7 +23,11 @@ before its answer arrived, the same add reaches Redis a second time, well
 within its deadline. So each add carries an id, and the script keeps a
 marker of an add that ran (keys.cart_add, in the cart's slot) until a
 second after its deadline, past which no resend can run anyway; a resend
-finds it and answers as the first run did. The other
+finds it and answers as the first run did. A client's retry is another
+add (another id): an API client sends an Idempotency-Key with it, which
+the add that ran binds to its request's fingerprint (keys.idempotency_key,
+in the cart's slot) for settings.IDEMPOTENCY_KEY_LIFETIME; the same
+request again adds nothing, another with the key is refused. The other
 changes are right even when they run late: setting a quantity, removing and
 clearing give what the shopper asked for; a merge is remembered, and an
 ordered cart's removal retires the token it works from, so that neither
@@ -51,6 +55,8 @@ class LineAnswer(IntEnum):
     TOO_MANY_LINES = 2
     TOO_LATE = 3  # Redis started the add after its deadline: nothing changed
     NO_SESSION = 4  # the session that names the cart is gone: nothing changed
+    ADDED_BEFORE = 5  # the add's Idempotency-Key made this same add before: nothing changed
+    KEY_REUSED = 6  # the add's Idempotency-Key is bound to another request: nothing changed
 
 
 _ADD = LuaScript(__file__, "add.lua", codes=LineAnswer)
@@ -122,19 +128,31 @@ def _new_id() -> str:
 
 
 def add(
-    *, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int, add_id: str | None = None
+    *,
+    cart: CartRef,
+    product_id: int,
+    quantity: int,
+    line_cap: int,
+    max_lines: int,
+    add_id: str | None = None,
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
 ) -> tuple[int, int]:
     """
     Add units to a line. Returns (CHANGED or why not, the line's quantity now).
     add_id names this add (made here unless given): the same add sent again
-    is counted once.
+    is counted once. With an idempotency_key (a client's), once per key for
+    settings.IDEMPOTENCY_KEY_LIFETIME: the add binds the key to fingerprint
+    (its request's); the same fingerprint again is ADDED_BEFORE, another
+    KEY_REUSED, and neither changes anything.
     """
     add_id = add_id or _new_id()
-    _stored, _record, status, now = _ADD(
-        client=_redis(),
-        keys=[cart.key, keys.cart_add(cart.tag, add_id)],
-        args=[product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()],
-    )
+    own_keys = [cart.key, keys.cart_add(cart.tag, add_id)]
+    args = [product_id, quantity, line_cap, max_lines, cart.ttl, _deadline()]
+    if idempotency_key is not None:
+        own_keys.append(keys.idempotency_key(cart.tag, idempotency_key))
+        args += [fingerprint, settings.IDEMPOTENCY_KEY_LIFETIME]
+    _stored, _record, status, now = _ADD(client=_redis(), keys=own_keys, args=args)
     _in_time(status)
     return status, now
 

@@ -14,6 +14,7 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:cart-merging:{tag}           a visitor's cart lines claimed by a merge, until it settles
     shop:cart-add:{tag}:<add id>      an add to the cart that ran, kept a moment (cart.storage)
     shop:user-record:{tag}            what a request needs of the user (session_state.user_records)
+    shop:idempotency-key:{tag}:<key>  an API request's Idempotency-Key, bound to the request's fingerprint
 
 An API login (session_state.token_logins) is a session too, under an id
 marked "t" that is never a cookie: its key is shop:session:{tag}:t..., and
@@ -186,3 +187,14 @@ def named_by_visitor(tag: str) -> list[str]:
 def request_count(*, action: str, kind: str, value: str) -> str:
     """A count of limited requests: of an action ("password-check", ...), per kind ("user", "address", "target")."""
     return f"{PREFIX}:counts:{{counts}}:{action}:{kind}:{value}"
+
+
+def idempotency_key(tag: str, key: str) -> str:
+    """
+    An Idempotency-Key the owner sent with an API request (an add to the
+    cart, cart.storage): the fingerprint of the request it was bound to.
+    The key is the client's text, after the owner's tag: the hash tag is
+    the first {...} of a name, so nothing in it can move the key out of
+    the owner's slot.
+    """
+    return f"{PREFIX}:idempotency-key:{{{tag}}}:{key}"

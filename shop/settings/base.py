@@ -425,6 +425,12 @@ API_REFRESH_REUSE_GRACE = int(os.environ.get("API_REFRESH_REUSE_GRACE", "30"))
 OAUTH_DEFAULT_CLIENT_ID = "shop-mobile"
 OAUTH_PASSWORD_GRANT = os.environ.get("OAUTH_PASSWORD_GRANT", "1") == "1"
 
+# An Idempotency-Key (the API's cart adds and checkouts) is bound to the
+# request it came with for this long: the same key again answers that
+# request's result, with another request a 422. A client retries within
+# minutes; Stripe keeps its keys 24 hours too. After that the key is free.
+IDEMPOTENCY_KEY_LIFETIME = 24 * 3600
+
 # Every worker keeps the revoked API logins in memory (session_state/
 # revocations.py), fed by pub/sub and read whole again this often, for a
 # message lost with a connection. A worker that has not heard from Redis for

@@ -31,6 +31,7 @@ def keys_of_a_user(tag: str) -> list[str]:
         keys.cart_add(tag, "an-add-id"),
         keys.checkout_token(tag),
         keys.merged_carts(tag),
+        keys.idempotency_key(tag, "a-client-key-{with-braces}"),
     ]
 
 
