@@ -5,7 +5,7 @@ pages, never a stack trace. The shapes:
     400  {"detail": [{"loc": [...], "msg": "...", "type": "..."}]}   a field is wrong
     400  {"detail": "..."}                                          the body is not JSON
     401  {"detail": "..."} and WWW-Authenticate: Bearer ...          no token, or not a live one
-    404, 409, 415  {"detail": "...", "code": "..."}
+    404, 409, 415, 422  {"detail": "...", "code": "..."}             422: an Idempotency-Key sent with another request
     503  {"detail": "...", "code": "unavailable"} and Retry-After    Redis or the database does not answer
 """
 
@@ -24,11 +24,15 @@ from .security import InvalidToken
 
 logger = logging.getLogger(__name__)
 
-# ValidationError codes of the shop's services that are the request's
-# fault (400); the rest say the cart or the stock is in the way (409).
 _NO_TOKEN = "Send an access token: Authorization: Bearer <access token> (from auth/token)."
 
+# ValidationError codes of the shop's services that are the request's
+# fault (400), or its key's (422); the rest say the cart or the stock is in
+# the way (409).
 BAD_REQUEST_CODES = {"quantity_out_of_range", "missing_shipping"}
+# The request is well formed, but its Idempotency-Key is bound to another
+# request (draft-ietf-httpapi-idempotency-key-header, "Error Scenarios").
+UNPROCESSABLE_CODES = {"idempotency_key_reused"}
 
 
 def install(api) -> None:
@@ -49,7 +53,7 @@ def install(api) -> None:
     @api.exception_handler(DjangoValidationError)
     def refused_by_the_shop(request, error):
         code = getattr(error, "code", None) or "invalid"
-        status = 400 if code in BAD_REQUEST_CODES else 409
+        status = 400 if code in BAD_REQUEST_CODES else 422 if code in UNPROCESSABLE_CODES else 409
         return answer(request, status, " ".join(error.messages), code)
 
     @api.exception_handler(AuthenticationError)

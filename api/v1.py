@@ -41,6 +41,13 @@ class ShopAPI(NinjaAPI):
                     _add(answers, "400", "A field is missing or wrong, or the body is not JSON.")
                 if operation.get("requestBody"):
                     _add(answers, "415", "The body was not sent as application/json.")
+                parameters = [parameter["name"] for parameter in operation.get("parameters", [])]
+                if "Idempotency-Key" in parameters:  # api.idempotency
+                    _add(
+                        answers,
+                        "422",
+                        "The Idempotency-Key came with another request before (idempotency_key_reused).",
+                    )
                 if operation.get("security"):
                     _add(answers, "401", "No access token, or not a live one (WWW-Authenticate says which).")
                 _add(answers, "503", "Redis or the database does not answer; try again (Retry-After).")

@@ -25,6 +25,31 @@ def add_to_cart(*, cart: LineAdder, product: Product, quantity: int) -> None:
     _change_line(cart.add_line, product=product, quantity=quantity, adding=True)
 
 
+def add_to_cart_once(
+    *, cart: CartRef, product: Product, quantity: int, idempotency_key: str | None, fingerprint: str
+) -> bool:
+    """
+    The API's add: add_to_cart(), once per Idempotency-Key when the client
+    sends one (made once per add, sent again with each retry of it). The
+    key is bound to fingerprint, the request's, by the add that ran, for
+    settings.IDEMPOTENCY_KEY_LIFETIME; the same request again adds nothing,
+    another request with the key is refused (idempotency_key_reused) and
+    changes nothing. A refused add (sold out, over the line's cap) binds
+    nothing. Returns whether this call added.
+    """
+    if idempotency_key is None:
+        add_to_cart(cart=cart, product=product, quantity=quantity)
+        return True
+
+    def change(**line):
+        return storage.add(cart=cart, idempotency_key=idempotency_key, fingerprint=fingerprint, **line)
+
+    # Not refused as sold out before Redis is asked: a retry of an add that
+    # ran is answered as the add was, even once the product has sold out.
+    status = _change_line(change, product=product, quantity=quantity, adding=True, ask_first=True)
+    return status != LineAnswer.ADDED_BEFORE
+
+
 def set_quantity(*, cart: CartRef, product: Product, quantity: int) -> None:
     """Set a line's quantity (adding the line if the cart has none for the product)."""
 
@@ -65,15 +90,29 @@ def remove_ordered(*, cart: CartRef, ordered: dict[int, int]) -> None:
     storage.remove_ordered(cart=cart, ordered=ordered)
 
 
-def _change_line(change, *, product: Product, quantity: int, adding: bool) -> None:
+def idempotency_key_reused() -> ValidationError:
+    """What a request is told whose Idempotency-Key is bound to another request (here, or orders.services)."""
+    return ValidationError(
+        "This Idempotency-Key was sent with another request. Make a new key for each request.",
+        code="idempotency_key_reused",
+    )
+
+
+def _change_line(change, *, product: Product, quantity: int, adding: bool, ask_first: bool = False) -> int:
+    """Make the change; returns its LineAnswer. ask_first: Redis decides a sold-out line too (its cap is 0)."""
     if not 1 <= quantity <= MAX_QUANTITY_PER_LINE:
         raise ValidationError(
             f"Please choose a quantity from 1 to {MAX_QUANTITY_PER_LINE}.", code="quantity_out_of_range"
         )
-    if not product.in_stock:
-        raise ValidationError(f"Sorry, {product.name} is sold out.", code="sold_out")
+    sold_out = ValidationError(f"Sorry, {product.name} is sold out.", code="sold_out")
+    if not product.in_stock and not ask_first:
+        raise sold_out
     cap = min(MAX_QUANTITY_PER_LINE, product.stock)
     status, current = change(product_id=product.pk, quantity=quantity, line_cap=cap, max_lines=MAX_LINES)
+    if status == LineAnswer.KEY_REUSED:
+        raise idempotency_key_reused()
+    if status in (LineAnswer.OVER_LINE_CAP, LineAnswer.TOO_MANY_LINES) and not product.in_stock:
+        raise sold_out
     if status == LineAnswer.TOO_MANY_LINES:
         raise ValidationError(
             f"Your cart already has {MAX_LINES} different products, the most it can hold.", code="too_many_lines"
@@ -85,3 +124,4 @@ def _change_line(change, *, product: Product, quantity: int, adding: bool) -> No
             f"You can't have {wanted} of {product.name} in your cart ({reason}; you have {current}).",
             code="over_line_cap",
         )
+    return status

@@ -16,6 +16,11 @@ class Order(models.Model):
     # phone's retries of one checkout find this order instead of placing
     # another. Empty for the web's orders.
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
+    # The fingerprint of the request the key came with (api.idempotency):
+    # the same key with another request is refused, not answered with this
+    # order. Empty for the web's orders, and for the API's placed before it
+    # was kept (their key answers any body).
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="")
     full_name = models.CharField(max_length=200)
     address = models.CharField(max_length=300)
     city = models.CharField(max_length=100)

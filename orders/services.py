@@ -1,10 +1,13 @@
 """Orders: a cart turned into an order. Each raises ValidationError for what a shopper must fix."""
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from cart import selectors as cart_selectors
 from cart import services as cart_services
@@ -18,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 def place_order_once(
-    *, user, cart: CartRef, idempotency_key: str, shipping: dict[str, str]
+    *, user, cart: CartRef, idempotency_key: str, fingerprint: str, shipping: dict[str, str]
 ) -> tuple[Order, bool]:
     """
     The API's checkout: order the whole cart as it is now, once per
@@ -27,31 +30,68 @@ def place_order_once(
     same key again returns the same order, however often and however close
     together it arrives.
 
+    The key is bound to fingerprint, its request's (api.idempotency), by
+    the order it placed: the same key with another request is refused
+    (idempotency_key_reused), and orders nothing. The binding lasts
+    settings.IDEMPOTENCY_KEY_LIFETIME; after that the key is free, and a
+    checkout with it places a new order (the old one forgets the key). A
+    checkout that placed nothing (an empty cart, sold out) binds nothing.
+
     The web's checkout (place_order) underneath: the cart's checkout token,
     the same for one cart until it is ordered, makes two retries racing
     each other place one order; the key finds it afterwards.
     """
-    existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    existing = _order_of_key(user=user, idempotency_key=idempotency_key)
     if existing is not None:
-        return existing, False
+        return _answered_again(existing, fingerprint=fingerprint), False
+    # A key kept past its lifetime is let go: the one order per key and user
+    # that the database enforces is then this checkout's. Only past it: an
+    # order a racing retry has just placed keeps its key.
+    Order.objects.filter(user=user, idempotency_key=idempotency_key, created_at__lt=_kept_since()).update(
+        idempotency_key="", idempotency_fingerprint=""
+    )
     token = cart_services.checkout_token(cart=cart)
     digest = cart_selectors.contents_digest(cart_selectors.contents(cart=cart))
     try:
-        return place_order(
+        order, created = place_order(
             user=user,
             cart=cart,
             checkout_token=token,
             cart_digest=digest,
             shipping=shipping,
             idempotency_key=idempotency_key,
+            idempotency_fingerprint=fingerprint,
         )
     except (ValidationError, IntegrityError):
         # A retry of the same checkout that arrived while the first was
         # placing the order finds the cart empty, or its key taken.
-        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        existing = _order_of_key(user=user, idempotency_key=idempotency_key)
         if existing is None:
             raise
-        return existing, False
+        return _answered_again(existing, fingerprint=fingerprint), False
+    if not created and order.idempotency_key == idempotency_key:
+        # The cart's token found the order a racing request with this key placed.
+        return _answered_again(order, fingerprint=fingerprint), False
+    return order, created
+
+
+def _kept_since():
+    """Keys bound since then are still kept (settings.IDEMPOTENCY_KEY_LIFETIME)."""
+    return timezone.now() - timedelta(seconds=settings.IDEMPOTENCY_KEY_LIFETIME)
+
+
+def _order_of_key(*, user, idempotency_key: str) -> Order | None:
+    """The order the user's key placed within its lifetime, if any."""
+    return Order.objects.filter(
+        user=user, idempotency_key=idempotency_key, created_at__gte=_kept_since()
+    ).first()
+
+
+def _answered_again(order: Order, *, fingerprint: str) -> Order:
+    """The order, for a request with its key: refused unless it is the request that placed it."""
+    if order.idempotency_fingerprint and order.idempotency_fingerprint != fingerprint:
+        raise cart_services.idempotency_key_reused()
+    return order
 
 
 def place_order(
@@ -62,6 +102,7 @@ def place_order(
     cart_digest: str,
     shipping: dict[str, str],
     idempotency_key: str = "",
+    idempotency_fingerprint: str = "",
 ) -> tuple[Order, bool]:
     """
     Turn the cart into an order: one transaction writes the order and its
@@ -112,6 +153,7 @@ def place_order(
                 checkout_token=checkout_token,
                 shipping=shipping,
                 idempotency_key=idempotency_key,
+                idempotency_fingerprint=idempotency_fingerprint,
             )
     except IntegrityError:
         # The same checkout, submitted at the same moment, committed first.
@@ -143,7 +185,13 @@ def finish_interrupted_checkout(*, user, cart: CartRef, checkout_token: str) -> 
 
 
 def _write_order(
-    *, user, ordered: dict[int, int], checkout_token: str, shipping: dict[str, str], idempotency_key: str
+    *,
+    user,
+    ordered: dict[int, int],
+    checkout_token: str,
+    shipping: dict[str, str],
+    idempotency_key: str,
+    idempotency_fingerprint: str,
 ) -> tuple[Order, bool]:
     # Locked in a fixed order, so that two checkouts never wait on each other
     # crosswise. (SQLite runs IMMEDIATE transactions one at a time instead.)
@@ -166,6 +214,7 @@ def _write_order(
         user=user,
         checkout_token=checkout_token,
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint,
         total=sum((product.price * ordered[product.pk] for product in products), Decimal("0.00")),
         **shipping,
     )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Header, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from cart import selectors as cart_selectors
 from cart import services as cart_services
@@ -16,7 +16,7 @@ from catalog.selectors import catalog_products
 from orders import selectors as order_selectors
 from orders import services as order_services
 
-from .. import schemas
+from .. import idempotency, schemas
 
 router = Router()
 
@@ -71,15 +71,32 @@ def cart(request):
 
 
 @router.post(
-    "/cart/items", response={201: schemas.Cart, 404: schemas.Detail, 409: schemas.Detail}, tags=["cart"]
+    "/cart/items",
+    response={200: schemas.Cart, 201: schemas.Cart, 404: schemas.Detail, 409: schemas.Detail},
+    tags=["cart"],
 )
-def add_to_cart(request, line: schemas.CartLineIn):
-    """Add units of a product to its line (409 when the stock or the cart's limits are in the way)."""
+def add_to_cart(
+    request,
+    line: schemas.CartLineIn,
+    idempotency_key: str | None = idempotency.header(
+        required=False,
+        description="Optional. Made by the client once per add and sent with every retry of it: the units "
+        "are added once. Bound to the add's body for 24 hours: another body with it is a 422.",
+    ),
+):
+    """
+    Add units of a product to its line: 201 with the cart (409 when the stock or the cart's limits
+    are in the way). The same Idempotency-Key and body again: 200 with the cart, nothing added.
+    """
     product = get_object_or_404(Product, pk=line.product)
-    cart_services.add_to_cart(
-        cart=cart_selectors.cart_of_user(user=request.user), product=product, quantity=line.quantity
+    added = cart_services.add_to_cart_once(
+        cart=cart_selectors.cart_of_user(user=request.user),
+        product=product,
+        quantity=line.quantity,
+        idempotency_key=idempotency_key,
+        fingerprint=idempotency.fingerprint(request, line),
     )
-    return Status(201, _cart_of(request.user))
+    return Status(201 if added else 200, _cart_of(request.user))
 
 
 @router.put(
@@ -108,16 +125,16 @@ def remove_from_cart(request, product_id: schemas.TextInt = ID):
 def checkout(
     request,
     body: schemas.CheckoutIn,
-    idempotency_key: str = Header(
-        ...,
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9._:-]+$",
-        description="Made by the client once per checkout and sent with every retry of it: one order, however often it arrives.",
+    idempotency_key: str = idempotency.header(
+        required=True,
+        description="Made by the client once per checkout and sent with every retry of it: one order, however "
+        "often it arrives. Bound to the checkout's body for 24 hours: another body with it is a 422.",
     ),
 ):
-    """Order the whole cart: 201 with the order; the same Idempotency-Key again, 200 with the same order."""
+    """
+    Order the whole cart: 201 with the order; the same Idempotency-Key and body again, 200 with the
+    same order; the same key with another body, 422.
+    """
     shipping = (
         body.shipping.dict() if body.shipping else order_selectors.saved_shipping_address(user=request.user)
     )
@@ -129,6 +146,7 @@ def checkout(
         user=request.user,
         cart=cart_selectors.cart_of_user(user=request.user),
         idempotency_key=idempotency_key,
+        fingerprint=idempotency.fingerprint(request, body),
         shipping=shipping,
     )
     return Status(201 if created else 200, order_selectors.orders_of(user=request.user).get(pk=order.pk))

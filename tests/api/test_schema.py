@@ -65,9 +65,24 @@ def test_checkout_requires_an_idempotency_key(schema):
     assert [(p["name"], p["in"], p["required"]) for p in parameters] == [("Idempotency-Key", "header", True)]
 
 
+def test_an_add_to_the_cart_takes_an_idempotency_key_but_needs_none(schema):
+    parameters = operations(schema)[("post", "/api/v1/cart/items")]["parameters"]
+
+    assert [(p["name"], p["in"], p["required"]) for p in parameters] == [("Idempotency-Key", "header", False)]
+
+
+def test_the_operations_that_take_an_idempotency_key_and_only_they_declare_422(schema):
+    declaring = {name for name, operation in operations(schema).items() if "422" in operation["responses"]}
+
+    assert declaring == {("post", "/api/v1/checkout"), ("post", "/api/v1/cart/items")}
+
+
+def test_an_add_to_the_cart_declares_200_for_an_add_sent_again(schema):
+    assert {"200", "201"} <= set(operations(schema)[("post", "/api/v1/cart/items")]["responses"])
+
+
 def test_the_docs_page_is_served_by_the_shop_from_its_own_static_files(client):
     page = client.get("/api/v1/docs").content.decode()
 
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "<script>" not in page
-
