@@ -21,7 +21,7 @@
 -- the deadline, the line's cap or the number of lines, so that a retry is
 -- answered as the add was, whatever has changed since; but after the
 -- marker, so that redis-py's resend of the add itself answers CHANGED.
-local keyed = #ARGV == 8
+local keyed = #KEYS % 2 == 1  -- 3 or 5 keys: the last is an Idempotency-Key's record (and ARGV has 8)
 local own = keyed and 3 or 2
 local session = #KEYS == own + 2 and KEYS[1] or nil
 local user = #KEYS == own + 2 and KEYS[2] or nil
