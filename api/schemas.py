@@ -46,22 +46,6 @@ def _integer_text(value):
 TextInt = Annotated[int, BeforeValidator(_integer_text)]
 
 
-class Credentials(Schema):
-    username: str = Field(max_length=150, pattern=NO_NUL)
-    password: str = Field(max_length=4096, pattern=NO_NUL)
-
-
-class RefreshRequest(Schema):
-    refresh_token: str = Field(max_length=200, pattern=NO_NUL)
-
-
-class RevokeRequest(Schema):
-    token: str = Field(max_length=4096, pattern=NO_NUL)
-    # RFC 7009 §2.1 lets a client send it; the shop needs no hint (a refresh
-    # token is never a JWT), so any value is accepted and none is used.
-    token_type_hint: str | None = Field(None, max_length=100, pattern=NO_NUL, examples=["refresh_token"])
-
-
 class TokenPair(Schema):
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"
