@@ -46,7 +46,7 @@ def reauthentication_required(view):
         if not request.user.is_authenticated or password_is_recent(request):
             return view(request, *args, **kwargs)
         if request.method == "POST" and PASSWORD_FIELD in request.POST:
-            answer = _check_password(request)
+            answer = check_password(request)
             if answer is not None:
                 return answer
             if request.POST.get(METHOD_FIELD) == "GET":
@@ -57,7 +57,7 @@ def reauthentication_required(view):
     return wrapper
 
 
-def _check_password(request):
+def check_password(request):
     """None when the password is right (and recorded); otherwise the page to show."""
     # The same counts as login: a stolen session must not become a way to
     # guess the password without limit.

@@ -4,15 +4,18 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from ops.clients import client_address
 from session_state import sessions, user_sessions
+from session_state.oauth import endpoints as oauth
 
 from . import throttling
 from .forms import (
@@ -23,7 +26,7 @@ from .forms import (
     ThrottledPasswordChangeForm,
 )
 from .models import SavedAddress
-from .reauth import reauthentication_required
+from .reauth import PASSWORD_FIELD, check_password, reauthentication_required
 
 
 class LoginView(auth_views.LoginView):
@@ -228,3 +231,58 @@ class SavedAddressView(LoginRequiredMixin, UpdateView):
     def form_valid(self, form):
         messages.success(self.request, "Your address is saved.")
         return super().form_valid(form)
+
+
+@require_http_methods(["GET", "POST"])
+def authorize(request):
+    """
+    The OAuth authorization endpoint (RFC 6749 §3.1): an app opens it in
+    the system browser to sign its user in through the shop's own login
+    (RFC 8252), and gets a code back at its redirect URI. The protocol is
+    session_state.oauth's; this view asks the user what it must:
+
+    - logged out: the login page, and back here (prompt and max_age then
+      met by the password just typed);
+    - prompt=login, or max_age passed: the password again;
+    - another company's app: consent (the shop's own app needs none).
+
+    An unknown client or a redirect URI that is not the client's is
+    answered here, on a page, never by a redirect (§4.1.2.1).
+    """
+    try:
+        authorization = oauth.authorization(request)
+    except oauth.UnsafeRedirect as error:
+        response = render(request, "accounts/authorize_error.html", {"description": error.description}, status=400)
+        add_never_cache_headers(response)
+        return response
+    except oauth.AuthorizationRefused as refused:
+        return refused.response
+    if not request.user.is_authenticated:
+        return redirect_to_login(_without_reauthentication(request))
+    typed_now = False
+    if request.method == "POST" and PASSWORD_FIELD in request.POST:
+        refused = check_password(request)
+        if refused is not None:
+            return refused
+        typed_now = True
+    password_needed = authorization.needs_password(request.session) and not typed_now
+    decided = request.method == "POST" and request.POST.get("decision") in ("allow", "deny")
+    if password_needed or not (authorization.first_party or decided):
+        response = render(
+            request,
+            "accounts/authorize.html",
+            {"authorization": authorization, "password_needed": password_needed},
+        )
+        add_never_cache_headers(response)
+        return response
+    if request.POST.get("decision") == "deny":
+        return authorization.deny()
+    return authorization.approve(user=request.user)
+
+
+def _without_reauthentication(request) -> str:
+    """This URL without prompt and max_age: the login about to happen types the password."""
+    query = request.GET.copy()
+    for name in ("prompt", "max_age"):
+        query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}"

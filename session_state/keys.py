@@ -14,6 +14,7 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:cart-merging:{tag}           a visitor's cart lines claimed by a merge, until it settles
     shop:cart-add:{tag}:<add id>      an add to the cart that ran, kept a moment (cart.storage)
     shop:user-record:{tag}            what a request needs of the user (session_state.user_records)
+    shop:authorization-code:{tag}:<hash>  an OAuth authorization code, for 60 s (session_state.authorization_codes)
     shop:idempotency-key:{tag}:<key>  an API request's Idempotency-Key, bound to the request's fingerprint
 
 An API login (session_state.token_logins) is a session too, under an id
@@ -198,3 +199,11 @@ def idempotency_key(tag: str, key: str) -> str:
     the owner's slot.
     """
     return f"{PREFIX}:idempotency-key:{{{tag}}}:{key}"
+
+
+def authorization_code(tag: str, digest: str) -> str:
+    """
+    An OAuth authorization code issued to the user of this tag (session_state.
+    authorization_codes), under a keyed hash of the code, never the code.
+    """
+    return f"{PREFIX}:authorization-code:{{{tag}}}:{digest}"

@@ -113,6 +113,7 @@ def log_in(
     client_id: str | None = None,
     client_name: str | None = None,
     authenticated_at: float | None = None,
+    public_id: str | None = None,
 ) -> TokenPair:
     """
     A new API login for a user who has just proved who they are, to the
@@ -121,9 +122,11 @@ def log_in(
     beyond the cap ended. authenticated_at: when they last typed their
     password (their browser's, for an authorization code; now, for the
     password grant), the access tokens' auth_time (RFC 9068 §2.2.1).
+    public_id: the one chosen for it beforehand (an authorization code
+    names the login it made before the login exists).
     """
     now = time.time()
-    public_id = index.new_public_id()
+    public_id = public_id or index.new_public_id()
     secret = secrets.token_urlsafe(32)
     device = index.describe_user_agent(user_agent)
     data = {

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts.views import admin_login
+from accounts.views import admin_login, authorize
 from ops.views import healthz
 
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/", include("api.urls")),
+    # OAuth's authorization endpoint (RFC 6749 §3.1): a page of the web
+    # login, with the browser's session; the token endpoint is the API's.
+    path("oauth/authorize", authorize, name="oauth_authorize"),
     # The admin's login, its password checks throttled like every other's;
     # its password change is the shop's, whose old password is throttled too
     # (and which asks for the password again, and ends the other sessions).

@@ -16,6 +16,7 @@ code grant requires its client_id (§4.1.3).
 """
 
 import json
+import logging
 import time
 
 from authlib.oauth2 import AuthorizationServer, OAuth2Request
@@ -23,14 +24,17 @@ from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, OAuth2Error
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.http import HttpResponse
+from django.utils.crypto import constant_time_compare
 
 from ops.clients import client_address
 
-from .. import token_logins
+from .. import authorization_codes, index, token_logins
 from ..models import OAuthClient
-from ..sessions import tag_of_user
+from ..sessions import seconds_since_password, tag_of_user
+
+security_log = logging.getLogger("session_state.security")
 
 # Longer than any parameter of ours (a password: 4096, as the login form's
 # check allows), and a NUL, which PostgreSQL can neither store nor compare.
@@ -129,6 +133,33 @@ def _parameters(request, *, implied_grant_type: str | None) -> dict[str, str]:
     return parameters
 
 
+class AuthorizationRequest(OAuth2Request):
+    """
+    A request at the authorization endpoint (§3.1), as authlib reads it:
+    its query's parameters, whatever the method (the consent and password
+    forms post back to the same URL, the query unchanged).
+    """
+
+    def __init__(self, request):
+        super().__init__(request.method, settings.SHOP_PUBLIC_URL + request.get_full_path(), headers=request.headers)
+        self.django_request = request
+        self.payload = _QueryPayload(request.GET)
+
+    @property
+    def form(self):
+        return {}
+
+    @property
+    def args(self):
+        return self.payload.data
+
+
+class _QueryPayload(BasicOAuth2Payload):
+    def __init__(self, query):
+        super().__init__(query.dict())
+        self._datalist = dict(query.lists())
+
+
 class ShopAuthorizationServer(AuthorizationServer):
     """authlib's server, with the shop's clients and its HTTP answers."""
 
@@ -139,7 +170,7 @@ class ShopAuthorizationServer(AuthorizationServer):
         """Nothing to do: the grants issue their tokens through token_logins, which keeps them."""
 
     def create_oauth2_request(self, request):
-        return request if isinstance(request, TokenRequest) else TokenRequest(request)
+        return request if isinstance(request, OAuth2Request) else TokenRequest(request)
 
     def create_json_request(self, request):
         raise NotImplementedError("no endpoint of the shop takes authlib's JSON requests")
@@ -162,16 +193,17 @@ class _IssuesApiLogins:
 
     TOKEN_ENDPOINT_AUTH_METHODS = ("none",)  # public clients only (RFC 8252 §8.4)
 
-    def issue_login(self, user, *, authenticated_at: float) -> dict:
+    def issue_login(self, user, *, authenticated_at: float, public_id: str | None = None) -> dict:
         request = self.request.django_request
         pair = token_logins.log_in(
             user=user,
             tag=tag_of_user(user),
             address=client_address(request),
             user_agent=request.headers.get("User-Agent", ""),
-            client_id=self.client.client_id,
-            client_name=self.client.name,
+            client_id=self.request.client.client_id,
+            client_name=self.request.client.name,
             authenticated_at=authenticated_at,
+            public_id=public_id,
         )
         return as_token_response(pair)
 
@@ -226,6 +258,63 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 
     def revoke_old_credential(self, refresh_token):
         """Done already: the rotation used it up."""
+
+
+class AuthorizationCodeGrant(_IssuesApiLogins, grants.AuthorizationCodeGrant):
+    """
+    §4.1, through the shop's own web login, with PKCE (rfc7636): the
+    authorization endpoint issues a code for the browser's logged-in user
+    (authorization_codes: 60 s, bound to the client, the redirect URI and
+    the challenge); the token endpoint exchanges it once for an API login
+    whose auth_time is when the user last typed their password in that
+    browser. A code presented twice ends the login made from it (§4.1.2).
+    """
+
+    def save_authorization_code(self, code, request):
+        """The code is made and saved by authorization_codes.issue() (generate_authorization_code)."""
+
+    def generate_authorization_code(self):
+        session, user = self.request.django_request.session, self.request.user
+        return authorization_codes.issue(
+            tag=tag_of_user(user),
+            client_id=self.request.client.client_id,
+            redirect_uri=self.request.payload.redirect_uri or "",
+            code_challenge=self.request.payload.data["code_challenge"],
+            code_challenge_method=self.request.payload.data["code_challenge_method"],
+            user_id=user.pk,
+            auth_hash=user.get_session_auth_hash(),
+            auth_time=time.time() - seconds_since_password(session),
+        )
+
+    def query_authorization_code(self, code, client):
+        found = authorization_codes.find(code)
+        return found if found is not None and found.client_id == client.client_id else None
+
+    def authenticate_user(self, authorization_code):
+        user = get_user_model()._default_manager.filter(pk=authorization_code.user_id, is_active=True).first()
+        if user is None or not constant_time_compare(user.get_session_auth_hash(), authorization_code.auth_hash):
+            return None  # deactivated, or logged in under another password since: no login from it
+        return user
+
+    def create_token_response(self):
+        code = self.request.authorization_code
+        user = self.authenticate_user(code)
+        if user is None:
+            raise InvalidGrantError("The code's user can no longer log in.")
+        login_id = index.new_public_id()
+        try:
+            authorization_codes.claim(code, login_id=login_id)
+        except authorization_codes.CodeReplayed as replayed:
+            # §4.1.2: "If an authorization code is used more than once ...
+            # SHOULD revoke ... all tokens previously issued based on that
+            # authorization code."
+            token_logins.end(token_logins.LoginOfToken(tag=code.tag, public_id=replayed.login_id, client_id=""))
+            security_log.warning("Authorization code replayed: user %s, login %s ended", code.user_id, replayed.login_id)
+            raise InvalidGrantError("The code was used before: the login made from it has ended.") from None
+        except LookupError:
+            raise InvalidGrantError("The code has expired.") from None
+        token = self.issue_login(user, authenticated_at=code.auth_time, public_id=login_id)
+        return 200, token, self.TOKEN_RESPONSE_HEADER
 
 
 class _Rotated:

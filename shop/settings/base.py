@@ -424,6 +424,11 @@ API_REFRESH_REUSE_GRACE = int(os.environ.get("API_REFRESH_REUSE_GRACE", "30"))
 # with the authorization code and PKCE (docs/api.md).
 OAUTH_DEFAULT_CLIENT_ID = "shop-mobile"
 OAUTH_PASSWORD_GRANT = os.environ.get("OAUTH_PASSWORD_GRANT", "1") == "1"
+# An authorization code lives this long (RFC 6749 §4.1.2 recommends at most
+# ten minutes; an app exchanges it at once). Once used it is kept a while
+# longer, so that a replay still finds it and ends the login made from it.
+OAUTH_CODE_LIFETIME = 60
+OAUTH_USED_CODE_KEPT = 600
 
 # An Idempotency-Key (the API's cart adds and checkouts) is bound to the
 # request it came with for this long: the same key again answers that

@@ -32,6 +32,7 @@ def keys_of_a_user(tag: str) -> list[str]:
         keys.checkout_token(tag),
         keys.merged_carts(tag),
         keys.idempotency_key(tag, "a-client-key-{with-braces}"),
+        keys.authorization_code(tag, "a-code-digest"),
     ]
 
 

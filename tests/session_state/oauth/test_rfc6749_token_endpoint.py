@@ -4,32 +4,13 @@ requests (§3.2, §4.3.2, §6), §5.2's error bodies for every 4xx, answers
 never stored (§5.1), and a refresh token bound to its client (§6).
 """
 
-from urllib.parse import urlencode
-
 import jwt
 import pytest
-
-from session_state.models import OAuthClient
 
 TOKEN = "/api/v1/auth/token"
 
 
-def form(client, path=TOKEN, **parameters):
-    """A POST as every OAuth client library sends it: application/x-www-form-urlencoded."""
-    return client.post(path, urlencode(parameters), content_type="application/x-www-form-urlencoded")
-
-
-@pytest.fixture
-def third_party(db):
-    return OAuthClient.objects.create(
-        client_id="recipe-box",
-        name="Recipe Box",
-        redirect_uris="https://recipes.example/callback",
-        grant_types=["authorization_code", "refresh_token"],
-    )
-
-
-def test_a_form_encoded_password_grant_gives_a_token_pair(client, user, password):
+def test_a_form_encoded_password_grant_gives_a_token_pair(form, client, user, password):
     response = form(
         client, grant_type="password", username="alice", password=password, client_id="shop-mobile"
     )
@@ -39,7 +20,7 @@ def test_a_form_encoded_password_grant_gives_a_token_pair(client, user, password
     assert response.json()["token_type"] == "Bearer"
 
 
-def test_every_answer_is_never_stored(client, user, password):
+def test_every_answer_is_never_stored(form, client, user, password):
     good = form(client, grant_type="password", username="alice", password=password)
     bad = form(client, grant_type="password", username="alice", password="wrong")
 
@@ -47,7 +28,7 @@ def test_every_answer_is_never_stored(client, user, password):
         assert (response["Cache-Control"], response["Pragma"]) == ("no-store", "no-cache")
 
 
-def test_a_form_encoded_refresh_grant_rotates_the_refresh_token(client, user, password):
+def test_a_form_encoded_refresh_grant_rotates_the_refresh_token(form, client, user, password):
     pair = form(client, grant_type="password", username="alice", password=password).json()
 
     response = form(
@@ -58,7 +39,7 @@ def test_a_form_encoded_refresh_grant_rotates_the_refresh_token(client, user, pa
     assert response.json()["refresh_token"] != pair["refresh_token"]
 
 
-def test_the_refresh_path_takes_the_grant_too(client, user, password):
+def test_the_refresh_path_takes_the_grant_too(form, client, user, password):
     pair = form(client, grant_type="password", username="alice", password=password).json()
 
     response = form(
@@ -83,7 +64,7 @@ def test_the_refresh_path_takes_the_grant_too(client, user, password):
     ],
 )
 def test_a_bad_token_request_gets_an_oauth_error_and_changes_nothing(
-    client, user, redis_client, parameters, error
+    form, client, user, redis_client, parameters, error
 ):
     keys_before = redis_client.dbsize()
 
@@ -110,7 +91,7 @@ def test_a_body_neither_form_nor_json_is_invalid_request(client, user, password)
     assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
 
 
-def test_the_password_grant_is_the_shops_own_apps_only(client, user, password, third_party):
+def test_the_password_grant_is_the_shops_own_apps_only(form, client, user, password, third_party):
     response = form(
         client, grant_type="password", username="alice", password=password, client_id="recipe-box"
     )
@@ -118,7 +99,7 @@ def test_the_password_grant_is_the_shops_own_apps_only(client, user, password, t
     assert (response.status_code, response.json()["error"]) == (400, "unauthorized_client")
 
 
-def test_a_setting_turns_the_password_grant_off(client, user, password, settings):
+def test_a_setting_turns_the_password_grant_off(form, client, user, password, settings):
     settings.OAUTH_PASSWORD_GRANT = False
 
     response = form(client, grant_type="password", username="alice", password=password)
@@ -126,7 +107,7 @@ def test_a_setting_turns_the_password_grant_off(client, user, password, settings
     assert (response.status_code, response.json()["error"]) == (400, "unauthorized_client")
 
 
-def test_the_lockouts_429_is_an_oauth_error_with_retry_after(client, user, password, settings):
+def test_the_lockouts_429_is_an_oauth_error_with_retry_after(form, client, user, password, settings):
     settings.LOGIN_FAILURES_PER_USERNAME = 2
     for _attempt in range(2):
         form(client, grant_type="password", username="alice", password="wrong")
@@ -139,7 +120,7 @@ def test_the_lockouts_429_is_an_oauth_error_with_retry_after(client, user, passw
 
 
 def test_a_refresh_token_presented_by_another_client_is_refused_and_stays_good(
-    client, user, password, third_party
+    form, client, user, password, third_party
 ):
     pair = form(client, grant_type="password", username="alice", password=password).json()
 
@@ -167,7 +148,7 @@ def test_a_json_body_whose_values_are_not_strings_is_invalid_request(client, use
 
 
 def test_tokens_name_their_client_and_the_sessions_page_shows_the_apps_name(
-    client, logged_in_client, password
+    form, client, logged_in_client, password
 ):
     pair = form(client, grant_type="password", username="alice", password=password).json()
 
