@@ -1,12 +1,18 @@
 """
-Every answer of the API is JSON, errors included: never the shop's HTML
-pages, never a stack trace. The shapes:
+The API's exception handlers: every error an endpoint raises, answered as an
+RFC 9457 problem (api.problems), never the shop's HTML pages, never a stack
+trace.
 
-    400  {"detail": [{"loc": [...], "msg": "...", "type": "..."}]}   a field is wrong
-    400  {"detail": "..."}                                          the body is not JSON
-    401  {"detail": "..."} and WWW-Authenticate: Bearer ...          no token, or not a live one
-    404, 409, 415, 422  {"detail": "...", "code": "..."}             422: an Idempotency-Key sent with another request
-    503  {"detail": "...", "code": "unavailable"} and Retry-After    Redis or the database does not answer
+    400  invalid_fields, with errors: [{"loc", "msg", "type"}]   a field is wrong
+    400  malformed_body; 415 unsupported_media_type              the body is not JSON
+    401  not_authenticated, invalid_token; WWW-Authenticate        no token, or not a live one
+    404  not_found; 409 (sold_out, over_line_cap, empty, ...)     a service refused (ValidationError)
+    422  idempotency_key_reused                                   an Idempotency-Key sent with another request
+    503  unavailable; Retry-After                                 Redis or the database does not answer
+
+Errors made outside these handlers (ninja's 405, Django's own 400 and 500)
+are made problems by api.middleware; the token endpoints' OAuth errors
+(RFC 6749 §5.2) are their own.
 """
 
 import logging
@@ -19,61 +25,63 @@ from redis.exceptions import RedisClusterException, RedisError
 
 from session_state import api_logins
 
+from . import problems
 from .parsing import NotJson
 from .security import InvalidToken
 
 logger = logging.getLogger(__name__)
 
-_NO_TOKEN = "Send an access token: Authorization: Bearer <access token> (from auth/token)."
-
-# ValidationError codes of the shop's services that are the request's
-# fault (400), or its key's (422); the rest say the cart or the stock is in
-# the way (409).
-BAD_REQUEST_CODES = {"quantity_out_of_range", "missing_shipping"}
-# The request is well formed, but its Idempotency-Key is bound to another
-# request (draft-ietf-httpapi-idempotency-key-header, "Error Scenarios").
-UNPROCESSABLE_CODES = {"idempotency_key_reused"}
+# A service's ValidationError whose code the shop does not document (in
+# api.problems.KINDS) says the cart or the stock is in the way.
+_UNDOCUMENTED_REFUSAL = 409
 
 
 def install(api) -> None:
-    """Answer every error of `api` (a NinjaAPI) in JSON."""
-
-    def answer(request, status: int, detail, code: str | None = None, headers: dict | None = None):
-        response = api.create_response(
-            request, {"detail": detail, **({"code": code} if code else {})}, status=status
-        )
-        for name, value in (headers or {}).items():
-            response[name] = value
-        return response
+    """Answer every error of `api` (a NinjaAPI) as a problem."""
 
     @api.exception_handler(ValidationError)
     def invalid_fields(request, error):
-        return answer(request, 400, error.errors)
+        # ninja's list, without pydantic's `ctx` and `url` (RFC 9457 §3.2:
+        # extensions a client can rely on); the input is never echoed back.
+        errors = [
+            {
+                "loc": list(each.get("loc", ())),
+                "msg": str(each.get("msg", "")),
+                "type": str(each.get("type", "")),
+            }
+            for each in error.errors
+        ]
+        return problems.response("invalid_fields", _fields_sentence(errors), errors=errors)
 
     @api.exception_handler(DjangoValidationError)
     def refused_by_the_shop(request, error):
-        code = getattr(error, "code", None) or "invalid"
-        status = 400 if code in BAD_REQUEST_CODES else 422 if code in UNPROCESSABLE_CODES else 409
-        return answer(request, status, " ".join(error.messages), code)
+        code = _code_of(error)
+        kind = problems.KINDS.get(code)
+        status = kind.status if kind else _UNDOCUMENTED_REFUSAL
+        return problems.response(code, " ".join(error.messages), status=status)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, error):
         # RFC 6750 §3: no error code for a request that sent no token.
         if isinstance(error, InvalidToken):
-            return answer(
-                request, 401, str(error), headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            return problems.response(
+                "invalid_token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
             )
-        return answer(request, 401, _NO_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+        return problems.response("not_authenticated", headers={"WWW-Authenticate": "Bearer"})
 
     @api.exception_handler(HttpError)
     def http_error(request, error):
         if isinstance(error.__cause__, NotJson):
-            return answer(request, 415, "Send the body as JSON, with Content-Type: application/json.")
-        return answer(request, error.status_code, str(error))
+            return problems.response("unsupported_media_type")
+        if error.__cause__ is not None:  # the parser's: ninja's "Cannot parse request body"
+            return problems.response("malformed_body")
+        return problems.response(
+            problems.code_of_status(error.status_code), str(error), status=error.status_code
+        )
 
     @api.exception_handler(Http404)
     def not_found(request, error):
-        return answer(request, 404, "Not found.", "not_found")
+        return problems.response("not_found")
 
     @api.exception_handler(api_logins.RevocationsUnknown)
     def revocations_unknown(request, error):
@@ -92,7 +100,7 @@ def install(api) -> None:
     @api.exception_handler(Exception)
     def unexpected(request, error):
         logger.exception("API error on %s %s", request.method, request.path)
-        return answer(request, 500, "Something went wrong on our side.", "server_error")
+        return problems.response("server_error")
 
     def unavailable(request, service: str, error):
         logger.warning(
@@ -103,7 +111,23 @@ def install(api) -> None:
             type(error).__name__,
             error,
         )
-        return answer(
-            request, 503, "The shop cannot answer right now. Please try again shortly.", "unavailable",
-            headers={"Retry-After": "5"},
-        )  # fmt: skip
+        return problems.response("unavailable", headers={"Retry-After": "5"})
+
+
+def _code_of(error: DjangoValidationError) -> str:
+    """The error's code; for a list of errors, their one code (a list of messages keeps none of its own)."""
+    code = getattr(error, "code", None)
+    if code is None:
+        codes = {getattr(each, "code", None) for each in getattr(error, "error_list", ())}
+        code = codes.pop() if len(codes) == 1 else None
+    return code or "invalid"
+
+
+def _fields_sentence(errors: list[dict]) -> str:
+    """detail, a sentence (RFC 9457 §3.1.4): the fields that are wrong, by name; errors says where and how."""
+    names = list(dict.fromkeys(str(each["loc"][-1]) for each in errors if each["loc"]))
+    if not names:
+        return problems.KINDS["invalid_fields"].detail
+    return (
+        f"{'This field is' if len(names) == 1 else 'These fields are'} missing or wrong: {', '.join(names)}."
+    )

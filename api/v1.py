@@ -3,44 +3,105 @@ The API, version 1: /api/v1/, its schema at /api/v1/openapi.json and its
 docs page at /api/v1/docs (Swagger UI served by the shop, under its CSP).
 """
 
+import json
+
 from django.conf import settings
 from ninja import NinjaAPI
 
-from . import errors
+from . import errors, problems
 from .endpoints import auth, shop
 from .parsing import JsonParser
 from .security import AccessToken
 
-_DETAIL = {"type": "object", "properties": {"detail": {}, "code": {"type": "string"}}, "required": ["detail"]}
+_PROBLEM = {problems.MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+# The headers some errors carry (RFC 9457 §4: a problem type may say which),
+# declared once under components and named by the answers they come with.
+_HEADERS = {
+    "WWW-Authenticate": {
+        "description": 'The Bearer challenge (RFC 6750 §3): "Bearer", with error="invalid_token" for a bad token.',
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again (RFC 9110 §10.2.3).",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+}
+_HEADERS_OF_STATUS = {"401": ["WWW-Authenticate"], "429": ["Retry-After"], "503": ["Retry-After"]}
+
+
+def _is_oauth_error(answer: dict) -> bool:
+    return "#/components/schemas/OAuthError" in json.dumps(answer.get("content", {}))
 
 
 def _add(answers: dict, status: str, description: str) -> None:
-    """Declare api.errors' answer for status; beside the operation's own, if it has one (auth/token's invalid_grant)."""
+    """
+    Declare api.errors' problem for status; beside the operation's own
+    answer if it has one: the token endpoints' OAuth error (RFC 6749 §5.2)
+    keeps its application/json, and the problem is the other media type.
+    """
     declared = answers.get(status)
     if declared is None:
-        answers[status] = {"description": description, "content": {"application/json": {"schema": _DETAIL}}}
+        answers[status] = {"description": description, "content": dict(_PROBLEM)}
         return
-    content = declared["content"]["application/json"]
-    content["schema"] = {"anyOf": [content["schema"], _DETAIL]}
-    declared["description"] += f" Or: {description}"
+    declared.setdefault("content", {}).update(_PROBLEM)
+    if _is_oauth_error(declared):
+        declared["description"] = f"{declared['description'].rstrip('.')} (RFC 6749 §5.2). Or: {description}"
+
+
+def _as_problems(answers: dict) -> None:
+    """The operation's own error answers (a 404, a 409, auth/token's 429) are problems too, but OAuth's."""
+    for status, answer in answers.items():
+        if int(status) >= 400 and not _is_oauth_error(answer):
+            answer["content"] = dict(_PROBLEM)
+        if status in _HEADERS_OF_STATUS:
+            answer["headers"] = {
+                name: {"$ref": f"#/components/headers/{name}"} for name in _HEADERS_OF_STATUS[status]
+            }
+
+
+def _drop_unused_schemas(schema: dict) -> None:
+    """
+    Drop the schemas nothing names any more (the error bodies Problem
+    replaced, api.schemas.Detail): a client's generator would make types of them.
+    """
+    components = schema["components"]["schemas"]
+    while True:
+        named = json.dumps({**schema, "components": {**schema["components"], "schemas": {}}}) + json.dumps(
+            list(components.values())
+        )
+        unused = [name for name in components if f'"#/components/schemas/{name}"' not in named]
+        if not unused:
+            return
+        for name in unused:
+            del components[name]
 
 
 class ShopAPI(NinjaAPI):
     """
     ninja's API, whose schema also names the errors every operation can
-    answer (api.errors), so that a client, and a fuzzer checking answers
-    against the schema, knows them all.
+    answer (api.errors), each an RFC 9457 problem (api.problems) under the
+    application/problem+json media type, so that a client, and a fuzzer
+    checking answers against the schema, knows them all.
     """
 
     def get_openapi_schema(self, **kwargs):
         schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Problem"] = problems.SCHEMA
+        components.setdefault("headers", {}).update(_HEADERS)
         for operations in schema["paths"].values():
             for operation in operations.values():
                 answers = {str(status): answer for status, answer in operation.get("responses", {}).items()}
                 if operation.get("parameters") or operation.get("requestBody"):
-                    _add(answers, "400", "A field is missing or wrong, or the body is not JSON.")
+                    _add(
+                        answers,
+                        "400",
+                        "A field is missing or wrong (invalid_fields), or the body is not JSON.",
+                    )
                 if operation.get("requestBody"):
-                    _add(answers, "415", "The body was not sent as application/json.")
+                    _add(answers, "415", "The body was not JSON (unsupported_media_type).")
                 parameters = [parameter["name"] for parameter in operation.get("parameters", [])]
                 if "Idempotency-Key" in parameters:  # api.idempotency
                     _add(
@@ -50,8 +111,14 @@ class ShopAPI(NinjaAPI):
                     )
                 if operation.get("security"):
                     _add(answers, "401", "No access token, or not a live one (WWW-Authenticate says which).")
-                _add(answers, "503", "Redis or the database does not answer; try again (Retry-After).")
+                _add(
+                    answers,
+                    "503",
+                    "Redis or the database does not answer (unavailable): try again (Retry-After).",
+                )
+                _as_problems(answers)
                 operation["responses"] = answers
+        _drop_unused_schemas(schema)
         return schema
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import admin_login, authorize
+from api.views import problem_type
 from ops.views import healthz
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     # OAuth's authorization endpoint (RFC 6749 §3.1): a page of the web
     # login, with the browser's session; the token endpoint is the API's.
     path("oauth/authorize", authorize, name="oauth_authorize"),
+    # What each kind of the API's errors means: the pages their type URIs name (api.problems).
+    path("problems/<slug:code>", problem_type, name="problem-type"),
     # The admin's login, its password checks throttled like every other's;
     # its password change is the shop's, whose old password is throttled too
     # (and which asks for the password again, and ends the other sessions).

@@ -59,6 +59,69 @@ def test_the_token_endpoint_declares_invalid_grant_and_429(schema):
     assert "OAuthError" in str(token["400"])
 
 
+def errors_of(schema):
+    return [
+        (name, status, answer)
+        for name, operation in operations(schema).items()
+        for status, answer in operation["responses"].items()
+        if int(status) >= 400
+    ]
+
+
+def test_every_error_answer_is_a_problem_under_its_media_type(schema):
+    for name, status, answer in errors_of(schema):
+        assert answer["content"]["application/problem+json"] == {
+            "schema": {"$ref": "#/components/schemas/Problem"}
+        }, (
+            name,
+            status,
+        )
+
+
+def test_only_the_token_endpoints_oauth_errors_are_plain_json(schema):
+    plain = {
+        (name, status)
+        for name, status, answer in errors_of(schema)
+        if "application/json" in answer["content"]
+    }
+
+    assert plain == {(("post", "/api/v1/auth/token"), "400"), (("post", "/api/v1/auth/refresh"), "400")}
+    assert all(
+        operations(schema)[name]["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+        == "#/components/schemas/OAuthError"
+        for name, status in plain
+    )
+
+
+def test_the_problem_schema_requires_rfc_9457s_members_and_the_code(schema):
+    problem = schema["components"]["schemas"]["Problem"]
+
+    assert problem["required"] == ["type", "title", "status", "detail", "code"]
+    assert problem["properties"]["errors"]["items"]["required"] == ["loc", "msg", "type"]
+
+
+@pytest.mark.parametrize(
+    ("status", "header"), [("401", "WWW-Authenticate"), ("429", "Retry-After"), ("503", "Retry-After")]
+)
+def test_an_error_that_carries_a_header_declares_it(schema, status, header):
+    answers = [answer for _name, code, answer in errors_of(schema) if code == status]
+
+    assert answers and all(
+        answer["headers"] == {header: {"$ref": f"#/components/headers/{header}"}} for answer in answers
+    )
+    assert schema["components"]["headers"][header]["required"] is True
+
+
+def test_no_schema_is_left_that_no_answer_names(schema):
+    text = str({key: value for key, value in schema.items() if key != "components"}) + str(
+        schema["components"]["schemas"]
+    )
+
+    assert [
+        name for name in schema["components"]["schemas"] if f"#/components/schemas/{name}'" not in text
+    ] == []
+
+
 def test_checkout_requires_an_idempotency_key(schema):
     parameters = operations(schema)[("post", "/api/v1/checkout")]["parameters"]
 

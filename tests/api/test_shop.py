@@ -87,7 +87,7 @@ def test_a_quantity_out_of_range_is_a_bad_request_and_changes_nothing(client, to
     response = post(client, "cart/items", {"product": mug.pk, "quantity": quantity}, token=token)
 
     assert response.status_code == 400
-    assert response.json()["detail"][0]["loc"][-1] == "quantity"
+    assert response.json()["errors"][0]["loc"][-1] == "quantity"
     assert get(client, "cart", token=token).json()["units"] == 0
 
 
