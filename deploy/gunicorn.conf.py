@@ -26,3 +26,9 @@ proc_name = "shop"
 # Keep the default access log format: it has no cookies and no session ids.
 accesslog = "-"
 errorlog = "-"
+
+# A request line as long as nginx takes (its large_client_header_buffers, 8k)
+# and no longer than gunicorn allows: nginx answers a longer one itself (414,
+# a problem under /api/), and none shorter gets gunicorn's bare HTML 400
+# (its default, 4094, refused lines nginx had passed on).
+limit_request_line = 8190
