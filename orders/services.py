@@ -208,7 +208,11 @@ def _write_order(
         )
     short = [product for product in products if product.stock < ordered[product.pk]]
     if short:
-        raise ValidationError([_sold_out_message(product) for product in short], code="sold_out")
+        # Each message its own error with the code: a list of messages keeps
+        # none of the code given beside it (Django sets it on no item).
+        raise ValidationError(
+            [ValidationError(_sold_out_message(product), code="sold_out") for product in short]
+        )
 
     order = Order.objects.create(
         user=user,

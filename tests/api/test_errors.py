@@ -301,3 +301,13 @@ def test_every_documented_type_uri_names_a_page_about_it(client, db):
 
 def test_an_undocumented_type_has_no_page(client, db):
     assert client.get("/problems/brand_new").status_code == 404
+
+
+def test_a_checkout_short_of_stock_is_a_sold_out_problem(client, token, mug):
+    post(client, "cart/items", {"product": mug.pk, "quantity": 2}, token=token)
+    mug.stock = 1
+    mug.save()
+
+    response = post(client, "checkout", {"shipping": SHIPPING}, token=token, **{"Idempotency-Key": "checkout-0002"})
+
+    assert (response.status_code, is_problem(response, "sold_out")) == (409, True)
