@@ -51,8 +51,8 @@ def _as_problem(response, said: dict):
 
 
 def _is_oauth_error(status: int, said: dict | None) -> bool:
-    """RFC 6749 §5.2's error response: 400 (or 401), with an "error" code of its own."""
-    return status in (400, 401) and said is not None and isinstance(said.get("error"), str)
+    """RFC 6749 §5.2's error response: 400 (or 401; or the lockout's 429), with an "error" code of its own."""
+    return status in (400, 401, 429) and said is not None and isinstance(said.get("error"), str)
 
 
 def _json_object(response) -> dict | None:

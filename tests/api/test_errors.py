@@ -117,7 +117,7 @@ def test_wrong_fields_are_a_400_problem_listing_each_in_errors(client, token):
 
     assert (response.status_code, is_problem(response, "invalid_fields")) == (400, True)
     assert [(error["loc"][-1], error["type"]) for error in response.json()["errors"]] == [
-        ("product", "int_parsing"),
+        ("product", "int_type"),
         ("quantity", "missing"),
     ]
 

@@ -20,7 +20,7 @@ def token(tokens):
 
 def field_errors(response) -> set[str]:
     assert response.status_code == 400, response.content
-    return {error["loc"][-1] for error in response.json()["detail"]}
+    return {error["loc"][-1] for error in response.json()["errors"]}
 
 
 @pytest.mark.parametrize("quantity", NOT_INTEGERS_IN_JSON)
@@ -81,7 +81,7 @@ def test_a_negative_id_in_a_path_is_told_it_is_below_the_least(client):
     response = get(client, "products/-1")
 
     assert field_errors(response) == {"product_id"}
-    assert response.json()["detail"][0]["type"] == "greater_than_equal"
+    assert response.json()["errors"][0]["type"] == "greater_than_equal"
 
 
 def test_the_schema_still_says_integer_for_every_id_page_and_quantity(client):
