@@ -1,6 +1,10 @@
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from session_state.oauth import endpoints as oauth
 
 from . import problems
 
@@ -21,3 +25,23 @@ def problem_type(request, code: str):
     return render(
         request, "api/problem_type.html", {"code": code, "kind": kind, "type_uri": problems.type_uri(code)}
     )
+
+
+@require_GET
+def authorization_server_metadata(request):
+    """RFC 8414 §3: the server's metadata, at /.well-known/oauth-authorization-server."""
+    response = JsonResponse(oauth.metadata())
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+@require_GET
+def jwks(request):
+    """
+    The public keys that verify access tokens (RFC 7517 §5), the metadata's
+    jwks_uri. Cached briefly: a new key is published before it signs, so a
+    verifier that meets an unknown kid fetches this again.
+    """
+    response = JsonResponse(oauth.jwks())
+    patch_cache_control(response, public=True, max_age=300)
+    return response

@@ -43,6 +43,7 @@ from pathlib import Path
 from string import Template
 
 from demo.data import DEMO_PASSWORD, DEMO_USERNAME
+from session_state.access_tokens import new_private_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The name under which the Sentinels know the shop's Redis primary.
@@ -364,8 +365,13 @@ class Stack:
 
     def _api_signing_keys(self) -> str:
         # The API's access tokens are signed with keys of their own, never the
-        # secret key; like it, one for every worker.
-        return self._made_once("API_SIGNING_KEYS", "api_signing_keys", lambda: f"local-1:{secrets.token_urlsafe(48)}")
+        # secret key; like it, one for every worker. An EC P-256 key pair
+        # (ES256): its public half is published (/.well-known/jwks.json). Its
+        # file is not the HMAC secret's of the release before
+        # (api_signing_keys), which a state folder may still hold.
+        return self._made_once(
+            "API_SIGNING_KEYS", "api_signing_keys_es256", lambda: f"local-es256-1:{new_private_key()}"
+        )
 
     def _made_once(self, variable: str, filename: str, make) -> str:
         """A secret from the environment (Docker passes it), or made once into the state folder, readable by us alone."""

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import admin_login, authorize
-from api.views import problem_type
+from api.views import authorization_server_metadata, jwks, problem_type
 from ops.views import healthz
 
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     # OAuth's authorization endpoint (RFC 6749 §3.1): a page of the web
     # login, with the browser's session; the token endpoint is the API's.
     path("oauth/authorize", authorize, name="oauth_authorize"),
+    # RFC 8414's metadata, and the keys that verify access tokens (RFC 7517).
+    path(".well-known/oauth-authorization-server", authorization_server_metadata, name="oauth_metadata"),
+    path(".well-known/jwks.json", jwks, name="jwks"),
     # What each kind of the API's errors means: the pages their type URIs name (api.problems).
     path("problems/<slug:code>", problem_type, name="problem-type"),
     # The admin's login, its password checks throttled like every other's;

@@ -13,6 +13,7 @@ from functools import cache
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 
+from .. import access_tokens
 from ..sessions import seconds_since_password
 from .rfc6749 import (
     AuthorizationCodeGrant,
@@ -24,6 +25,14 @@ from .rfc6749 import (
 )
 from .rfc7009 import RevocationEndpoint
 from .rfc7636 import S256CodeChallenge
+from .rfc8414 import metadata
+
+__all__ = ["authorization", "jwks", "metadata", "revocation_response", "token_response"]
+
+
+def jwks() -> dict:
+    """The public keys that verify access tokens (RFC 7517 §5): what the metadata's jwks_uri serves."""
+    return access_tokens.jwks()
 
 
 @cache
@@ -66,7 +75,9 @@ class Authorization:
 
     def needs_password(self, session) -> bool:
         """Whether the user must type their password for this request (prompt=login, or max_age passed)."""
-        return self.prompt_login or (self.max_age is not None and seconds_since_password(session) > self.max_age)
+        return self.prompt_login or (
+            self.max_age is not None and seconds_since_password(session) > self.max_age
+        )
 
     def approve(self, *, user):
         """The user allowed it: to the app's redirect URI with a code (and the state)."""

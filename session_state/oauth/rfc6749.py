@@ -90,7 +90,10 @@ class TokenRequest(OAuth2Request):
                 raise InvalidRequestError("Missing 'grant_type' (RFC 6749 section 4.3.2, section 6).")
         except InvalidRequestError as error:
             self._error, parameters = error, {}
-        if not parameters.get("client_id") and parameters.get("grant_type", "revocation") in _DEFAULT_CLIENTS_GRANTS:
+        if (
+            not parameters.get("client_id")
+            and parameters.get("grant_type", "revocation") in _DEFAULT_CLIENTS_GRANTS
+        ):
             parameters["client_id"] = settings.OAUTH_DEFAULT_CLIENT_ID
         self.payload = BasicOAuth2Payload(parameters)
 
@@ -119,7 +122,9 @@ def _parameters(request, *, implied_grant_type: str | None) -> dict[str, str]:
             parameters = json.loads(request.body)
         except ValueError:
             raise InvalidRequestError("The body is not JSON.") from None
-        if not isinstance(parameters, dict) or not all(isinstance(value, str) for value in parameters.values()):
+        if not isinstance(parameters, dict) or not all(
+            isinstance(value, str) for value in parameters.values()
+        ):
             raise InvalidRequestError("A JSON body must be an object of strings.")
         if "grant_type" not in parameters:
             # An app written before the API spoke OAuth.
@@ -141,7 +146,9 @@ class AuthorizationRequest(OAuth2Request):
     """
 
     def __init__(self, request):
-        super().__init__(request.method, settings.SHOP_PUBLIC_URL + request.get_full_path(), headers=request.headers)
+        super().__init__(
+            request.method, settings.SHOP_PUBLIC_URL + request.get_full_path(), headers=request.headers
+        )
         self.django_request = request
         self.payload = _QueryPayload(request.GET)
 
@@ -230,7 +237,11 @@ class PasswordGrant(_IssuesApiLogins, grants.ResourceOwnerPasswordCredentialsGra
         return user
 
     def create_token_response(self):
-        return 200, self.issue_login(self.request.user, authenticated_at=time.time()), self.TOKEN_RESPONSE_HEADER
+        return (
+            200,
+            self.issue_login(self.request.user, authenticated_at=time.time()),
+            self.TOKEN_RESPONSE_HEADER,
+        )
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -292,7 +303,9 @@ class AuthorizationCodeGrant(_IssuesApiLogins, grants.AuthorizationCodeGrant):
 
     def authenticate_user(self, authorization_code):
         user = get_user_model()._default_manager.filter(pk=authorization_code.user_id, is_active=True).first()
-        if user is None or not constant_time_compare(user.get_session_auth_hash(), authorization_code.auth_hash):
+        if user is None or not constant_time_compare(
+            user.get_session_auth_hash(), authorization_code.auth_hash
+        ):
             return None  # deactivated, or logged in under another password since: no login from it
         return user
 
@@ -308,8 +321,12 @@ class AuthorizationCodeGrant(_IssuesApiLogins, grants.AuthorizationCodeGrant):
             # §4.1.2: "If an authorization code is used more than once ...
             # SHOULD revoke ... all tokens previously issued based on that
             # authorization code."
-            token_logins.end(token_logins.LoginOfToken(tag=code.tag, public_id=replayed.login_id, client_id=""))
-            security_log.warning("Authorization code replayed: user %s, login %s ended", code.user_id, replayed.login_id)
+            token_logins.end(
+                token_logins.LoginOfToken(tag=code.tag, public_id=replayed.login_id, client_id="")
+            )
+            security_log.warning(
+                "Authorization code replayed: user %s, login %s ended", code.user_id, replayed.login_id
+            )
             raise InvalidGrantError("The code was used before: the login made from it has ended.") from None
         except LookupError:
             raise InvalidGrantError("The code has expired.") from None

@@ -30,7 +30,11 @@ class S256CodeChallenge(CodeChallenge):
     def validate_code_challenge(self, grant, redirect_uri):
         data = grant.request.payload.data
         if not data.get("code_challenge"):
-            raise InvalidRequestError("Missing 'code_challenge': PKCE is required (RFC 7636, RFC 9700 2.1.1).")
+            raise InvalidRequestError(
+                "Missing 'code_challenge': PKCE is required (RFC 7636, RFC 9700 2.1.1)."
+            )
         if data.get("code_challenge_method") != METHOD:
-            raise InvalidRequestError("Send code_challenge_method=S256: plain is not accepted (RFC 7636 4.2).")
+            raise InvalidRequestError(
+                "Send code_challenge_method=S256: plain is not accepted (RFC 7636 4.2)."
+            )
         super().validate_code_challenge(grant, redirect_uri)

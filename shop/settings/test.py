@@ -14,8 +14,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The suite starts its own redis-server on a free port and points the caches
 # at it (tests/conftest.py); nothing here may reach a Redis the user runs.
 
-# Access tokens' signing key, for the tests alone.
-API_SIGNING_KEYS = [("test-1", "test-only-api-signing-key-0123456789abcdef-0123456789abcdef-0123456789")]
+# Access tokens' signing key, for the tests alone: an EC P-256 private key
+# (base64url of its PKCS#8 DER), made once for the suite and worth nothing
+# anywhere else.
+_TEST_SIGNING_KEY = (
+    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgBa6z3bRUOHrtHtalepzK8ADj426y4ZVdYroxXKKbVJ-hRANCAAQP"
+    "Y3Hm0bCVC7yiQfim83Ip6Zqv533vT8OD5ym9Mz57LPAJdYtj4EXkAYkWEE82Fvr0sctzOIDmfOoVytDHtAPO"
+)
+API_SIGNING_KEYS = [("test-1", _TEST_SIGNING_KEY)]
 
 # The session lab, as on the local stack (its recorder is installed only where it is on).
 SESSION_LAB = True

@@ -1,9 +1,12 @@
 """Calling the API from the tests as a phone would: JSON bodies, a Bearer token."""
 
 import base64
+import hashlib
+import hmac
 import json
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 
 
 def post(client, path: str, body=None, *, token: str | None = None, **headers):
@@ -42,12 +45,34 @@ def with_claims(token: str, **changes) -> str:
     return f"{header}.{changed}.{signature}"
 
 
-def resigned(token: str, secret: str, *, algorithm: str = "HS256", **header_changes) -> str:
-    """The token's claims signed anew, as an attacker with `secret` would."""
+def signing_key(settings):
+    """The private key that signs the suite's access tokens (what an insider, or a thief of it, holds)."""
+    value = settings.API_SIGNING_KEYS[0][1]
+    return serialization.load_der_private_key(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), None)
+
+
+def resigned(token: str, key, *, algorithm: str = "ES256", **header_changes) -> str:
+    """The token's claims signed anew, as an attacker holding `key` would."""
     claims = jwt.decode(token, options={"verify_signature": False})
     header = {**jwt.get_unverified_header(token), **header_changes}
     header.pop("alg", None)
-    return jwt.encode(claims, secret, algorithm=algorithm, headers=header)
+    return jwt.encode(claims, key, algorithm=algorithm, headers=header)
+
+
+def hmac_signed(token: str, secret: bytes, **header_changes) -> str:
+    """
+    The token's claims under HS256 with `secret` (the published public key,
+    say: RFC 8725 section 2.1's algorithm confusion), made by hand: PyJWT
+    itself refuses to use a PEM key as an HMAC secret.
+    """
+    header = {**jwt.get_unverified_header(token), "alg": "HS256", **header_changes}
+    signing_input = _b64(json.dumps(header).encode()) + "." + token.split(".")[1]
+    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def unsigned(token: str) -> str:

@@ -3,11 +3,15 @@ Attacks on the API, each refused: forged and tampered access tokens, a
 browser's cookie without a token, another user's order.
 """
 
+import json
+
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from cart import selectors as cart_selectors
 
-from .requests import get, log_in, post, resigned, unsigned, with_claims
+from .requests import get, hmac_signed, log_in, post, resigned, signing_key, unsigned, with_claims
 
 
 def refused(client, token: str) -> bool:
@@ -23,14 +27,26 @@ def test_alg_none_is_refused(client, tokens):
     assert refused(client, unsigned(tokens["access_token"]))
 
 
-def test_another_algorithm_with_the_real_key_is_refused(client, tokens, settings):
-    assert refused(
-        client, resigned(tokens["access_token"], settings.API_SIGNING_KEYS[0][1], algorithm="HS512")
+def test_hs256_with_the_published_public_key_as_its_secret_is_refused(client, tokens, settings):
+    # RFC 8725 section 2.1: a verifier that took the algorithm from the token
+    # would check this HMAC with the public key, which anyone has (jwks_uri).
+    public_pem = (
+        signing_key(settings)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
+    public_jwk = json.dumps(client.get("/.well-known/jwks.json").json()["keys"][0]).encode()
+
+    assert refused(client, hmac_signed(tokens["access_token"], public_pem))
+    assert refused(client, hmac_signed(tokens["access_token"], public_jwk))
 
 
 def test_a_token_signed_with_the_secret_key_is_refused(client, tokens, settings):
-    assert refused(client, resigned(tokens["access_token"], settings.SECRET_KEY))
+    assert refused(client, hmac_signed(tokens["access_token"], settings.SECRET_KEY.encode()))
+
+
+def test_a_token_signed_with_a_key_of_the_attackers_own_is_refused(client, tokens):
+    assert refused(client, resigned(tokens["access_token"], ec.generate_private_key(ec.SECP256R1())))
 
 
 def test_a_tampered_payload_naming_another_real_user_is_refused(client, tokens, django_user_model, password):
@@ -40,22 +56,26 @@ def test_a_tampered_payload_naming_another_real_user_is_refused(client, tokens, 
 
 
 def test_an_unknown_key_id_is_refused(client, tokens, settings):
-    assert refused(
-        client, resigned(tokens["access_token"], settings.API_SIGNING_KEYS[0][1], kid="no-such-key")
-    )
+    assert refused(client, resigned(tokens["access_token"], signing_key(settings), kid="no-such-key"))
 
 
 @pytest.mark.parametrize(
     "claims", [{"aud": "https://elsewhere.example/api"}, {"iss": "https://elsewhere.example"}, {"exp": 1}]
 )
 def test_a_wrong_audience_or_issuer_or_an_expired_token_is_refused(client, tokens, settings, claims):
-    token = resigned(with_claims(tokens["access_token"], **claims), settings.API_SIGNING_KEYS[0][1])
+    token = resigned(with_claims(tokens["access_token"], **claims), signing_key(settings))
 
     assert refused(client, token)
 
 
 def test_a_wrong_typ_is_refused(client, tokens, settings):
-    assert refused(client, resigned(tokens["access_token"], settings.API_SIGNING_KEYS[0][1], typ="JWT"))
+    assert refused(client, resigned(tokens["access_token"], signing_key(settings), typ="JWT"))
+
+
+@pytest.mark.parametrize("typ", ["application/at+jwt", "AT+JWT"])
+def test_the_full_media_type_of_an_access_token_is_accepted_too(client, tokens, settings, typ):
+    # RFC 9068 section 4: "at+jwt" or "application/at+jwt" (RFC 7515 section 4.1.9: case-insensitive).
+    assert not refused(client, resigned(tokens["access_token"], signing_key(settings), typ=typ))
 
 
 def test_an_expired_token_is_refused(client, user, password, settings):
