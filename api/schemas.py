@@ -90,11 +90,12 @@ class Product(Schema):
     stock: int
 
 
+_NEXT_CURSOR = "Send as `cursor` (with the same filters) for the next page; null on the last page."
+
+
 class ProductPage(Schema):
     items: list[Product]
-    count: int
-    page: int
-    pages: int
+    next_cursor: str | None = Field(description=_NEXT_CURSOR)
 
 
 class CartLineIn(Schema):
@@ -148,3 +149,8 @@ class Order(Schema):
     postal_code: str
     country: str
     lines: list[OrderLine]
+
+
+class OrderPage(Schema):
+    items: list[Order]
+    next_cursor: str | None = Field(description=_NEXT_CURSOR)

@@ -4,23 +4,20 @@ orders, through the same selectors and services as the web pages.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from cart import selectors as cart_selectors
 from cart import services as cart_services
 from catalog.models import Product
-from catalog.selectors import catalog_products
+from catalog.selectors import catalog_page
 from orders import selectors as order_selectors
 from orders import services as order_services
 
-from .. import idempotency, schemas
+from .. import idempotency, pagination, schemas
 
 router = Router()
 
-PRODUCTS_PER_PAGE = 12  # as the catalog's pages
 # An id in a path is text: schemas.TextInt, its digits only. The paths take
 # any segment ({product_id}, not Django's {int:...}), so that "1.0" or
 # "abc" is a 400 naming the parameter, as a wrong field of a body is, not
@@ -28,12 +25,11 @@ PRODUCTS_PER_PAGE = 12  # as the catalog's pages
 ID = Path(..., ge=1, le=schemas.MAX_ID)
 
 
-class ProductFilter(Schema):
+class ProductQuery(pagination.PageQuery):
     q: str = Field("", max_length=100, pattern=schemas.NO_NUL, description="Part of a product's name.")
     category: str | None = Field(
         None, max_length=100, pattern=schemas.NO_NUL, description="A category's slug."
     )
-    page: schemas.TextInt = Field(1, ge=1, le=schemas.MAX_ID)  # a query string's: text (schemas.TextInt)
 
 
 @router.get("/me", response=schemas.Me, tags=["account"])
@@ -41,18 +37,20 @@ def me(request):
     return request.user
 
 
-@router.get(
-    "/products", auth=None, response={200: schemas.ProductPage, 404: schemas.Detail}, tags=["catalog"]
-)
-def products(request, filters: Query[ProductFilter]):
-    paginator = Paginator(
-        catalog_products(category_slug=filters.category, search=filters.q.strip()), PRODUCTS_PER_PAGE
+@router.get("/products", auth=None, response=schemas.ProductPage, tags=["catalog"])
+def products(request, query: Query[ProductQuery]):
+    """The catalog by name, a page at a time: each product once in a walk of its pages."""
+    filters = {"q": query.q.strip(), "category": query.category or None}
+    page = catalog_page(
+        search=filters["q"],
+        category_slug=filters["category"],
+        after=pagination.PRODUCTS.after(query.cursor, filters=filters),
+        limit=query.limit,
     )
-    try:
-        page = paginator.page(filters.page)
-    except EmptyPage:
-        raise Http404 from None
-    return {"items": list(page), "count": paginator.count, "page": page.number, "pages": paginator.num_pages}
+    return {
+        "items": page.products,
+        "next_cursor": pagination.PRODUCTS.cursor(page.next_after, filters=filters),
+    }
 
 
 @router.get(
@@ -152,9 +150,13 @@ def checkout(
     return Status(201 if created else 200, order_selectors.orders_of(user=request.user).get(pk=order.pk))
 
 
-@router.get("/orders", response=list[schemas.Order], tags=["orders"])
-def orders(request):
-    return order_selectors.orders_of(user=request.user)
+@router.get("/orders", response=schemas.OrderPage, tags=["orders"])
+def orders(request, query: Query[pagination.PageQuery]):
+    """The user's orders, newest first, a page at a time."""
+    page = order_selectors.orders_page(
+        user=request.user, after=pagination.ORDERS.after(query.cursor, filters={}), limit=query.limit
+    )
+    return {"items": page.orders, "next_cursor": pagination.ORDERS.cursor(page.next_after, filters={})}
 
 
 @router.get("/orders/{order_id}", response={200: schemas.Order, 404: schemas.Detail}, tags=["orders"])

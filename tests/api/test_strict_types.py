@@ -53,16 +53,16 @@ def test_a_set_quantity_that_is_no_json_integer_is_a_bad_request_and_changes_not
     assert get(client, "cart", token=token).json()["units"] == 1
 
 
-def test_a_page_in_the_query_string_is_read_from_its_digits(client, mug):
-    response = get(client, "products?page=1")
+def test_a_limit_in_the_query_string_is_read_from_its_digits(client, mug, board):
+    response = get(client, "products?limit=1")
 
     assert response.status_code == 200
-    assert response.json()["page"] == 1
+    assert len(response.json()["items"]) == 1
 
 
-@pytest.mark.parametrize("page", NOT_INTEGERS_IN_TEXT)
-def test_a_page_that_is_not_the_digits_of_an_integer_is_a_bad_request(client, mug, page):
-    assert field_errors(get(client, f"products?page={page}")) == {"page"}
+@pytest.mark.parametrize("limit", NOT_INTEGERS_IN_TEXT)
+def test_a_limit_that_is_not_the_digits_of_an_integer_is_a_bad_request(client, mug, limit):
+    assert field_errors(get(client, f"products?limit={limit}")) == {"limit"}
 
 
 def test_an_id_in_a_path_is_read_from_its_digits(client, mug):
@@ -84,14 +84,14 @@ def test_a_negative_id_in_a_path_is_told_it_is_below_the_least(client):
     assert response.json()["errors"][0]["type"] == "greater_than_equal"
 
 
-def test_the_schema_still_says_integer_for_every_id_page_and_quantity(client):
+def test_the_schema_still_says_integer_for_every_id_limit_and_quantity(client):
     schema = client.get("/api/v1/openapi.json").json()
     parameters = [
         (path, parameter["name"], parameter["schema"])
         for path, methods in schema["paths"].items()
         for operation in methods.values()
         for parameter in operation.get("parameters", [])
-        if parameter["name"] in ("page", "product_id", "order_id")
+        if parameter["name"] in ("limit", "product_id", "order_id")
     ]
     bodies = [
         (name, field, spec)
@@ -99,5 +99,5 @@ def test_the_schema_still_says_integer_for_every_id_page_and_quantity(client):
         for field, spec in schema["components"]["schemas"][name]["properties"].items()
     ]
 
-    assert len(parameters) == 5 and len(bodies) == 3
+    assert len(parameters) == 6 and len(bodies) == 3
     assert [where for *where, spec in parameters + bodies if spec["type"] != "integer"] == []

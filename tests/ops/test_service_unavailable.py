@@ -90,7 +90,7 @@ def test_a_redis_cluster_error_on_a_page_is_the_503_page(client, db, error, monk
 
 @pytest.mark.parametrize("error", CLUSTER_ERRORS, ids=lambda error: type(error).__name__)
 def test_a_redis_cluster_error_under_the_api_is_a_json_503(client, db, error, monkeypatch):
-    monkeypatch.setattr("api.endpoints.shop.catalog_products", _raising(error))
+    monkeypatch.setattr("api.endpoints.shop.catalog_page", _raising(error))
 
     response = client.get("/api/v1/products")
 
