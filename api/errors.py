@@ -8,6 +8,7 @@ trace.
     401  not_authenticated, invalid_token; WWW-Authenticate        no token, or not a live one
     404  not_found; 409 (sold_out, over_line_cap, empty, ...)     a service refused (ValidationError)
     422  idempotency_key_reused                                   an Idempotency-Key sent with another request
+    429  rate_limited; Retry-After                                too many requests (api.ratelimits)
     503  unavailable; Retry-After                                 Redis or the database does not answer
 
 Errors made outside these handlers (ninja's 405, Django's own 400 and 500)
@@ -20,6 +21,7 @@ import logging
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django_ratelimit.exceptions import Ratelimited
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from redis.exceptions import RedisClusterException, RedisError
 
@@ -34,6 +36,16 @@ logger = logging.getLogger(__name__)
 # A service's ValidationError whose code the shop does not document (in
 # api.problems.KINDS) says the cart or the stock is in the way.
 _UNDOCUMENTED_REFUSAL = 409
+
+
+def oauth_errors(view):
+    """
+    Mark an operation whose errors are RFC 6749 §5.2's, {"error",
+    "error_description"} (the OAuth endpoints'), so that those made outside
+    it (the rate limit's 429) are too, and a client library reads them.
+    """
+    view.oauth_errors = True
+    return view
 
 
 def install(api) -> None:
@@ -82,6 +94,22 @@ def install(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, error):
         return problems.response("not_found")
+
+    @api.exception_handler(Ratelimited)
+    def too_many_requests(request, error):
+        retry_after = getattr(error, "retry_after", 60)  # api.ratelimits' says; a bare Ratelimited, a window
+        headers = {"Retry-After": str(retry_after)}
+        detail = f"Too many requests. Please wait {retry_after} s and try again."
+        if getattr(error, "oauth", False):
+            # §5.2 has no error of its own for this; invalid_request is its
+            # catch-all. No-store, no-cache: §5.1, as every answer of the endpoint.
+            response = api.create_response(
+                request, {"error": "invalid_request", "error_description": detail}, status=429
+            )
+            for name, value in {**headers, "Cache-Control": "no-store", "Pragma": "no-cache"}.items():
+                response[name] = value
+            return response
+        return problems.response("rate_limited", detail, headers=headers)
 
     @api.exception_handler(api_logins.RevocationsUnknown)
     def revocations_unknown(request, error):

@@ -70,6 +70,9 @@ KINDS = {
         "This Idempotency-Key was sent before with another request: make a new key for a new checkout.",
     ),
     "too_many_attempts": Kind(429, "Too many attempts", "Too many failed logins: wait as long as Retry-After says."),
+    "rate_limited": Kind(
+        429, "Too many requests", "Too many requests from this login or address: wait as long as Retry-After says."
+    ),
     "server_error": Kind(500, "Server error", "Something went wrong on our side."),
     "bad_gateway": Kind(502, "No app server answered", "The shop cannot answer right now. Please try again shortly."),
     "unavailable": Kind(

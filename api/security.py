@@ -24,7 +24,7 @@ class AccessToken(HttpBearer):
 
     def authenticate(self, request, token):
         try:
-            verified = api_logins.check_access_token(token=token)
+            verified = _checked(request, token)
         except api_logins.InvalidAccessToken:
             raise InvalidToken from None
         user = api_logins.user_of_access_token(verified)
@@ -35,3 +35,29 @@ class AccessToken(HttpBearer):
         request.user = user
         request.login_id = verified.login_id
         return user
+
+
+def live_login_id(request) -> str | None:
+    """
+    The API login whose live access token the request carries (Bearer), or
+    None: no token, or one that is not live. For counting the request
+    before it is authenticated (api.ratelimits), so that a made-up token
+    counts as no token, never as a budget of its own. RevocationsUnknown
+    when this worker cannot tell, as for authentication.
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        return _checked(request, token).login_id
+    except api_logins.InvalidAccessToken:
+        return None
+
+
+def _checked(request, token: str):
+    """check_access_token, once a request: the rate limit checks the token before authentication does."""
+    checked = getattr(request, "_checked_access_token", None)
+    if checked is None or checked[0] != token:
+        checked = (token, api_logins.check_access_token(token=token))
+        request._checked_access_token = checked
+    return checked[1]

@@ -8,7 +8,7 @@ import json
 from django.conf import settings
 from ninja import NinjaAPI
 
-from . import errors, problems
+from . import errors, problems, ratelimits
 from .endpoints import auth, shop
 from .parsing import JsonParser
 from .security import AccessToken
@@ -114,6 +114,13 @@ class ShopAPI(NinjaAPI):
                     )
                 if operation.get("security"):
                     _add(answers, "401", "No access token, or not a live one (WWW-Authenticate says which).")
+                # api.ratelimits: the OAuth endpoints declare theirs, in §5.2's shape.
+                if "429" not in answers:
+                    _add(
+                        answers,
+                        "429",
+                        "Too many requests from this login or address (rate_limited): wait (Retry-After).",
+                    )
                 _add(
                     answers,
                     "503",
@@ -138,5 +145,6 @@ api = ShopAPI(
     docs_url="/docs" if settings.API_DOCS else None,
 )
 errors.install(api)
+ratelimits.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/", shop.router)

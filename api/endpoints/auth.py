@@ -9,6 +9,7 @@ from ninja import Router, Status
 from session_state import api_logins, user_sessions
 from session_state.oauth import endpoints as oauth
 
+from ..errors import oauth_errors
 from ..schemas import Ended, OAuthError, TokenPair
 
 router = Router(tags=["auth"])
@@ -60,19 +61,21 @@ _TOKEN_ANSWERS = {200: TokenPair, 400: OAuthError, 429: OAuthError}
 
 
 @router.post("/token", auth=None, response=_TOKEN_ANSWERS, openapi_extra=_form_or_json(_TOKEN_REQUEST))
+@oauth_errors
 def token(request):
     """
     RFC 6749's token endpoint: an access token and a refresh token for a
     username and password (grant_type=password, the shop's own app only),
     or for a refresh token (grant_type=refresh_token: rotation). Password
     checks are counted with the web login's, per username and per address:
-    429 with Retry-After once they are used up. Every error is RFC 6749
-    §5.2's body.
+    429 with Retry-After once they are used up; so are the requests of an
+    address (api.ratelimits). Every error is RFC 6749 §5.2's body.
     """
     return oauth.token_response(request)
 
 
 @router.post("/refresh", auth=None, response=_TOKEN_ANSWERS, openapi_extra=_form_or_json(_TOKEN_REQUEST))
+@oauth_errors
 def refresh(request):
     """
     The token endpoint again, for apps written before it spoke OAuth: a
@@ -86,9 +89,10 @@ def refresh(request):
 @router.post(
     "/revoke",
     auth=None,
-    response={200: dict, 400: OAuthError},
+    response={200: dict, 400: OAuthError, 429: OAuthError},
     openapi_extra=_form_or_json(_REVOCATION_REQUEST),
 )
+@oauth_errors
 def revoke(request):
     """RFC 7009: end the login a refresh or access token belongs to. 200 whatever the token was."""
     return oauth.revocation_response(request)

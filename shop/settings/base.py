@@ -7,6 +7,7 @@ environment; nothing here is a production secret.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -52,6 +53,9 @@ INSTALLED_APPS = [
     # django-ninja, for its docs page's static files (Swagger UI, served by
     # the shop itself: the CSP allows no other origin).
     "ninja",
+    # django-ratelimit counts the API's requests (api/ratelimits.py); listed
+    # for its system check, which refuses a cache that is not shared.
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -221,7 +225,8 @@ _REDIS_OPTIONS["CONNECTION_POOL_KWARGS"]["connection_class"] = (
 )
 
 CACHES = {
-    # Login rate-limit counters (django-ratelimit) and anything else shared.
+    # Rate-limit counts (accounts.throttling's, the API's through
+    # django-ratelimit: RATELIMIT_USE_CACHE) and anything else shared.
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": _REDIS_LOCATION,
@@ -443,6 +448,23 @@ IDEMPOTENCY_KEY_LIFETIME = 24 * 3600
 # it can no longer tell a revoked token (fail closed).
 API_REVOCATION_CATCH_UP = float(os.environ.get("API_REVOCATION_CATCH_UP", "0.5"))
 API_REVOCATION_STALE_AFTER = float(os.environ.get("API_REVOCATION_STALE_AFTER", "3"))
+
+# Requests to the API per window (api/ratelimits.py, django-ratelimit):
+# "<count>/<period>", the period s, m, h or d, optionally with a number
+# before it ("100/5m"). Counted per API login (a live Bearer token), else
+# per client address, in Redis (RATELIMIT_USE_CACHE); past it, 429 with
+# Retry-After. A phone browsing hard makes a few requests a second at most.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f'API_RATE_LIMIT is "<count>/<period>", such as "600/m": not {API_RATE_LIMIT!r}.'
+    )
+# The counts live on the shop's Redis (or cluster), shared by every worker.
+RATELIMIT_USE_CACHE = "default"
+# A count that cannot be read back after it was made (evicted, or lost in a
+# failover) lets the request through rather than refusing it. Redis not
+# answering is not this: that is the API's 503 (api/ratelimits.py).
+RATELIMIT_FAIL_OPEN = True
 
 # The client address as nginx saw it: nginx overwrites X-Real-IP with
 # $remote_addr, so a client cannot choose its own count. X-Forwarded-For is

@@ -25,3 +25,7 @@ API_SIGNING_KEYS = [("test-1", _TEST_SIGNING_KEY)]
 
 # The session lab, as on the local stack (its recorder is installed only where it is on).
 SESSION_LAB = True
+
+# Far above what any test sends, per hour; the tests of the rate limit set
+# their own (tests/api/test_rate_limits.py).
+API_RATE_LIMIT = "10000/h"

@@ -161,3 +161,17 @@ def test_the_docs_page_is_served_by_the_shop_from_its_own_static_files(client):
 
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "<script>" not in page
+
+
+def test_every_operation_declares_429_for_the_rate_limit(schema):
+    undeclared = [
+        name for name, operation in operations(schema).items() if "429" not in operation["responses"]
+    ]
+
+    assert undeclared == []
+
+
+def test_the_oauth_endpoints_declare_their_429_as_an_oauth_error_only(schema):
+    for name in OAUTH:
+        answer = str(operations(schema)[name]["responses"]["429"])
+        assert "OAuthError" in answer and "detail" not in answer, name

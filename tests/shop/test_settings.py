@@ -10,6 +10,7 @@ new password.
 """
 
 import json
+import os
 import subprocess
 import sys
 
@@ -74,6 +75,8 @@ print(json.dumps({
     "session_lab": settings.SESSION_LAB,
     "lab_url": resolve_or_none("/lab/") is not None,
     "middleware": settings.MIDDLEWARE,
+    "api_rate_limit": settings.API_RATE_LIMIT,
+    "rate_count_backend": settings.CACHES[settings.RATELIMIT_USE_CACHE]["BACKEND"],
 }))
 """
 
@@ -173,3 +176,24 @@ def test_the_session_lab_is_off_unless_switched_on(as_the_stack_runs):
     # The recorder stays in MIDDLEWARE and steps aside (MiddlewareNotUsed) where the lab is off.
     assert as_the_stack_runs["session_lab"] is False
     assert as_the_stack_runs["lab_url"] is False
+
+
+def test_a_stacks_api_rate_limit_is_beyond_what_its_tests_its_fuzzer_and_the_benchmark_send(as_the_stack_runs):
+    count, period = as_the_stack_runs["api_rate_limit"].split("/")
+
+    assert (period, int(count) >= 1_000_000) == ("m", True)
+
+
+def test_the_api_rate_counts_live_in_redis(as_the_stack_runs):
+    assert as_the_stack_runs["rate_count_backend"] == "django_redis.cache.RedisCache"
+
+
+def test_a_malformed_api_rate_limit_stops_the_shop_from_starting():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings.test", "API_RATE_LIMIT": "600 a minute"},
+        cwd=BASE_DIR, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert "API_RATE_LIMIT" in result.stderr
