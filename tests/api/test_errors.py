@@ -210,7 +210,7 @@ def test_a_refusal_with_an_undocumented_code_is_an_about_blank_409_that_keeps_th
 
 
 def test_an_unexpected_error_is_a_500_problem_without_a_trace(client, db, monkeypatch):
-    monkeypatch.setattr("api.endpoints.shop.catalog_products", raising(RuntimeError("the secret internals")))
+    monkeypatch.setattr("api.endpoints.shop.catalog_page", raising(RuntimeError("the secret internals")))
 
     response = get(client, "products")
 

@@ -64,7 +64,7 @@ def walk(client, path: str, *, token: str | None = None, between=lambda: None) -
 
 def field_errors(response) -> set[str]:
     assert response.status_code == 400, response.content
-    return {error["loc"][-1] for error in response.json()["detail"]}
+    return {error["loc"][-1] for error in response.json()["errors"]}
 
 
 def test_a_walk_of_the_products_sees_each_one_once_while_products_are_added(client, kitchen):
@@ -151,7 +151,7 @@ def test_a_cursor_whose_position_was_changed_is_a_bad_request(client, kitchen):
     response = get(client, f"products?limit=1&cursor={forged}:{signature}")
 
     assert field_errors(response) == {"cursor"}
-    assert "Not a cursor of this list" in response.json()["detail"][0]["msg"]
+    assert "Not a cursor of this list" in response.json()["errors"][0]["msg"]
 
 
 @pytest.mark.parametrize("cursor", ["abc", "WyJCb3dsIiwxXQ", "WyJCb3dsIiwxXQ:forged", "a:b:c"])
@@ -173,7 +173,7 @@ def test_a_cursor_sent_with_other_filters_is_a_bad_request(client, kitchen):
     response = get(client, f"products?q=bowl&limit=1&cursor={cursor}")
 
     assert field_errors(response) == {"cursor"}
-    assert "other filters" in response.json()["detail"][0]["msg"]
+    assert "other filters" in response.json()["errors"][0]["msg"]
 
 
 def test_a_walk_keeps_to_its_filters(client, kitchen, board):

@@ -97,6 +97,7 @@ def test_only_the_token_endpoints_oauth_errors_are_plain_json(schema):
         (("post", "/api/v1/auth/refresh"), "400"),
         (("post", "/api/v1/auth/refresh"), "429"),
         (("post", "/api/v1/auth/revoke"), "400"),
+        (("post", "/api/v1/auth/revoke"), "429"),
     }
     assert all(
         operations(schema)[name]["responses"][status]["content"]["application/json"]["schema"]["$ref"]
