@@ -15,8 +15,9 @@ password check before the password is hashed, and given back when the
 password was right. So of twenty guesses at one username arriving at once,
 exactly LOGIN_FAILURES_PER_USERNAME are checked and the rest refused
 unhashed, even the one with the right password. (django-ratelimit, which
-the shop used before, counts after the fact and cannot give a count back:
-eight of twenty got through.) A count's window starts with its first
+the shop used for this before and uses now for the API's request rates,
+api.ratelimits, counts after the fact and cannot give a count back: eight
+of twenty got through.) A count's window starts with its first
 attempt and is fixed: attempts just before its end and just after it are
 counted in two windows, so up to twice the limit can get through around
 that moment.
