@@ -6,6 +6,7 @@ trace.
     400  invalid_fields, with errors: [{"loc", "msg", "type"}]   a field is wrong
     400  malformed_body; 415 unsupported_media_type              the body is not JSON
     401  not_authenticated, invalid_token; WWW-Authenticate        no token, or not a live one
+    401  insufficient_user_authentication; WWW-Authenticate       a password too old for this (api.rfc9470)
     404  not_found; 409 (sold_out, over_line_cap, empty, ...)     a service refused (ValidationError)
     422  idempotency_key_reused                                   an Idempotency-Key sent with another request
     429  rate_limited; Retry-After                                too many requests (api.ratelimits)
@@ -29,6 +30,7 @@ from session_state import api_logins
 
 from . import problems
 from .parsing import NotJson
+from .rfc9470 import InsufficientUserAuthentication
 from .security import InvalidToken
 
 logger = logging.getLogger(__name__)
@@ -94,6 +96,15 @@ def install(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, error):
         return problems.response("not_found")
+
+    @api.exception_handler(InsufficientUserAuthentication)
+    def password_too_old(request, error):
+        # RFC 9470 §3: the challenge, with how recent a password must be.
+        return problems.response(
+            "insufficient_user_authentication",
+            f"This needs your password typed within the last {error.max_age} seconds: sign in again.",
+            headers={"WWW-Authenticate": error.challenge},
+        )
 
     @api.exception_handler(Ratelimited)
     def too_many_requests(request, error):

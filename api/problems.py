@@ -48,6 +48,12 @@ KINDS = {
     "invalid_token": Kind(
         401, "Invalid access token", "The access token is invalid, expired or revoked: refresh it, or log in again."
     ),
+    "insufficient_user_authentication": Kind(
+        401,
+        "A more recent password is needed",
+        "This needs a password typed within max_age seconds (WWW-Authenticate says how many): have the user "
+        "sign in again (RFC 9470).",
+    ),
     "not_found": Kind(404, "Not found", "Not found."),
     "method_not_allowed": Kind(
         405, "Method not allowed", "This method is not allowed here; the Allow header lists the ones that are."

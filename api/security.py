@@ -34,6 +34,7 @@ class AccessToken(HttpBearer):
         # reads no session.
         request.user = user
         request.login_id = verified.login_id
+        request.access_token = verified  # what it says: its client, its auth_time (api.rfc9470)
         return user
 
 

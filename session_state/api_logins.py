@@ -11,6 +11,8 @@ package (session_state.access_tokens, session_state.token_logins,
 session_state.revocations).
 """
 
+import time
+
 from django.contrib.auth import get_user_model
 
 from . import access_tokens, keys, revocations, token_logins, user_records
@@ -30,6 +32,7 @@ __all__ = [
     "end_token_login",
     "refresh_token_login",
     "revoke_token",
+    "seconds_since_password",
     "start_token_login",
     "user_of_access_token",
 ]
@@ -43,6 +46,15 @@ def start_token_login(*, user, address: str, user_agent: str) -> TokenPair:
 def refresh_token_login(*, refresh_token: str) -> TokenPair:
     """The next token pair (rotation); InvalidRefreshToken if that token is no longer good (reuse ends its login)."""
     return token_logins.refresh(refresh_token)
+
+
+def seconds_since_password(token: AccessToken) -> float:
+    """
+    How long ago the user last typed their password, as the token says
+    (its auth_time: the login's, which a refresh keeps); forever for a
+    token of the release before, which does not say.
+    """
+    return time.time() - token.auth_time if token.auth_time is not None else float("inf")
 
 
 def check_access_token(*, token: str) -> AccessToken:

@@ -9,6 +9,7 @@ from ninja import Router, Status
 from session_state import api_logins, user_sessions
 from session_state.oauth import endpoints as oauth
 
+from .. import rfc9470
 from ..errors import oauth_errors
 from ..schemas import Ended, OAuthError, TokenPair
 
@@ -107,5 +108,10 @@ def logout(request):
 
 @router.post("/logout-all", response={200: Ended})
 def logout_all(request):
-    """End every session of the user: every API login, and every browser session."""
+    """
+    End every session of the user: every API login, and every browser
+    session. Needs a recent password, as on the web (401
+    insufficient_user_authentication otherwise, RFC 9470).
+    """
+    rfc9470.require_recent_password(request)
     return {"ended": user_sessions.end_all_sessions(user=request.user)}

@@ -4,9 +4,11 @@ orders, through the same selectors and services as the web pages.
 """
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Status
 
+from accounts import services as account_services
 from cart import selectors as cart_selectors
 from cart import services as cart_services
 from catalog.models import Product
@@ -14,7 +16,7 @@ from catalog.selectors import catalog_page
 from orders import selectors as order_selectors
 from orders import services as order_services
 
-from .. import idempotency, pagination, schemas
+from .. import idempotency, pagination, rfc9470, schemas
 
 router = Router()
 
@@ -35,6 +37,23 @@ class ProductQuery(pagination.PageQuery):
 @router.get("/me", response=schemas.Me, tags=["account"])
 def me(request):
     return request.user
+
+
+@router.get("/account/address", response={200: schemas.Shipping, 404: schemas.Detail}, tags=["account"])
+def saved_address(request):
+    """The address kept in the account. Needs a recent password, as on the web (RFC 9470)."""
+    rfc9470.require_recent_password(request)
+    shipping = order_selectors.saved_shipping_address(user=request.user)
+    if not shipping:
+        raise Http404
+    return shipping
+
+
+@router.put("/account/address", response=schemas.Shipping, tags=["account"])
+def save_address(request, shipping: schemas.Shipping):
+    """Keep this address in the account, in place of any before. Needs a recent password, as on the web."""
+    rfc9470.require_recent_password(request)
+    return account_services.save_address(user=request.user, shipping=shipping.dict()).as_shipping()
 
 
 @router.get("/products", auth=None, response=schemas.ProductPage, tags=["catalog"])
@@ -133,6 +152,11 @@ def checkout(
     Order the whole cart: 201 with the order; the same Idempotency-Key and body again, 200 with the
     same order; the same key with another body, 422.
     """
+    if body.shipping is None:
+        # To the saved address: needs a recent password, as the web's
+        # checkout asks before it shows it (RFC 9470; a stolen refresh
+        # token must not send the victim's order to, and read back, their address).
+        rfc9470.require_recent_password(request)
     shipping = (
         body.shipping.dict() if body.shipping else order_selectors.saved_shipping_address(user=request.user)
     )

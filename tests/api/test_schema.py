@@ -8,7 +8,7 @@ OPERATIONS = {
     ("get", "/api/v1/products"), ("get", "/api/v1/products/{product_id}"), ("get", "/api/v1/cart"),
     ("post", "/api/v1/cart/items"), ("put", "/api/v1/cart/items/{product_id}"),
     ("delete", "/api/v1/cart/items/{product_id}"), ("post", "/api/v1/checkout"), ("get", "/api/v1/orders"),
-    ("get", "/api/v1/orders/{order_id}"),
+    ("get", "/api/v1/orders/{order_id}"), ("get", "/api/v1/account/address"), ("put", "/api/v1/account/address"),
 }  # fmt: skip
 OAUTH = {("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/refresh"), ("post", "/api/v1/auth/revoke")}
 PUBLIC = {*OAUTH, ("get", "/api/v1/products"), ("get", "/api/v1/products/{product_id}")}
