@@ -767,11 +767,13 @@ def targets(all_results: dict) -> list[tuple[str, str, bool]]:
          f"{read['queries']:.2f}", round(read["queries"], 2) == 0),
         ("a logged-in user's cart page: no database query but the products it shows (one)",
          f"{cart['queries']:.2f}", round(cart["queries"], 2) <= 1),
-        (("an API read with a Bearer token that needs no cart (GET me): no database query, one round trip (its "
-          "user's record), and no error"),
+        (("an API read with a Bearer token that needs no cart (GET me): no database query, and no round trip to "
+          "check the token (ES256, computation alone: bench/results/profiles.md), so three in all: its user's "
+          "record, and the request-rate count's two (django-ratelimit: an add, then an incr; api/ratelimits.py); "
+          "and no error"),
          (f"{api['API read (GET me)']['queries']:.2f} queries, {api['API read (GET me)']['round_trips']:.2f} round "
           f"trips (errors: {api['API read (GET me)']['errors']:.0f})"),
-         round(api["API read (GET me)"]["queries"], 2) == 0 and round(api["API read (GET me)"]["round_trips"], 1) == 1
+         round(api["API read (GET me)"]["queries"], 2) == 0 and round(api["API read (GET me)"]["round_trips"], 1) == 3
          and api["API read (GET me)"]["errors"] == 0),
         ("ours over Express on the logged-in JSON session read, both behind the same nginx and TLS: at least 0.5",
          *fair),
