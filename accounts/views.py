@@ -259,6 +259,8 @@ def authorize(request):
         return refused.response
     if not request.user.is_authenticated:
         return redirect_to_login(_without_reauthentication(request))
+    if request.method == "POST" and request.POST.get("decision") == "deny":
+        return authorization.deny()  # no password needed to say no
     typed_now = False
     if request.method == "POST" and PASSWORD_FIELD in request.POST:
         refused = check_password(request)
@@ -275,8 +277,6 @@ def authorize(request):
         )
         add_never_cache_headers(response)
         return response
-    if request.POST.get("decision") == "deny":
-        return authorization.deny()
     return authorization.approve(user=request.user)
 
 

@@ -27,7 +27,16 @@ from .rfc7009 import RevocationEndpoint
 from .rfc7636 import S256CodeChallenge
 from .rfc8414 import metadata
 
-__all__ = ["authorization", "jwks", "metadata", "revocation_response", "token_response"]
+__all__ = [
+    "Authorization",
+    "AuthorizationRefused",
+    "UnsafeRedirect",
+    "authorization",
+    "jwks",
+    "metadata",
+    "revocation_response",
+    "token_response",
+]
 
 
 def jwks() -> dict:
@@ -59,6 +68,14 @@ class UnsafeRedirect(Exception):
         self.description = description
 
 
+class AuthorizationRefused(Exception):
+    """An authorization request the app must be told it was refused: response redirects to it with the error."""
+
+    def __init__(self, response):
+        super().__init__(response)
+        self.response = response
+
+
 @dataclass
 class Authorization:
     """
@@ -88,7 +105,7 @@ class Authorization:
         return server().create_authorization_response(self._grant.request, grant_user=None, grant=self._grant)
 
 
-def authorization(request) -> "Authorization":
+def authorization(request) -> Authorization:
     """
     The authorization request a browser brings (§4.1.1), checked by authlib.
     UnsafeRedirect when it must be answered on a page of the shop;
@@ -105,11 +122,10 @@ def authorization(request) -> "Authorization":
     data = oauth_request.payload.data
     max_age = data.get("max_age")
     if max_age is not None and not (max_age.isdigit() and len(max_age) < 10):
-        error_response = server().handle_error_response(
-            oauth_request,
-            _invalid_request("max_age must be a number of seconds.", grant.redirect_uri, data.get("state")),
+        refusal = InvalidRequestError(
+            "max_age must be a number of seconds.", redirect_uri=grant.redirect_uri, state=data.get("state")
         )
-        raise AuthorizationRefused(error_response)
+        raise AuthorizationRefused(server().handle_error_response(oauth_request, refusal))
     return Authorization(
         _grant=grant,
         client_name=grant.request.client.name,
@@ -117,18 +133,6 @@ def authorization(request) -> "Authorization":
         prompt_login="login" in data.get("prompt", "").split(),
         max_age=int(max_age) if max_age is not None else None,
     )
-
-
-class AuthorizationRefused(Exception):
-    """An authorization request the app must be told it was refused: response redirects to it with the error."""
-
-    def __init__(self, response):
-        super().__init__(response)
-        self.response = response
-
-
-def _invalid_request(description: str, redirect_uri: str, state: str | None) -> OAuth2Error:
-    return InvalidRequestError(description, redirect_uri=redirect_uri, state=state)
 
 
 def token_response(request, *, implied_grant_type: str | None = None):
