@@ -74,8 +74,8 @@ class TokenRequest(OAuth2Request):
     """
     A request at the token endpoint, as authlib reads it: its body's
     parameters only (§3.2: credentials never in the URL), each at most
-    once (§3.2). Bad parameters raise InvalidRequestError, which authlib
-    answers as §5.2 says.
+    once (§3.2). A body that is no request's is kept as an
+    InvalidRequestError, which check() raises for §5.2's answer.
     """
 
     def __init__(self, request, *, implied_grant_type: str | None = None, grant: bool = True):
@@ -90,10 +90,8 @@ class TokenRequest(OAuth2Request):
                 raise InvalidRequestError("Missing 'grant_type' (RFC 6749 section 4.3.2, section 6).")
         except InvalidRequestError as error:
             self._error, parameters = error, {}
-        if (
-            not parameters.get("client_id")
-            and parameters.get("grant_type", "revocation") in _DEFAULT_CLIENTS_GRANTS
-        ):
+        asks_for = parameters.get("grant_type") if grant else "revocation"
+        if not parameters.get("client_id") and asks_for in _DEFAULT_CLIENTS_GRANTS:
             parameters["client_id"] = settings.OAUTH_DEFAULT_CLIENT_ID
         self.payload = BasicOAuth2Payload(parameters)
 
