@@ -18,7 +18,11 @@ _PROBLEM = {problems.MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Probl
 # declared once under components and named by the answers they come with.
 _HEADERS = {
     "WWW-Authenticate": {
-        "description": 'The Bearer challenge (RFC 6750 §3): "Bearer", with error="invalid_token" for a bad token.',
+        "description": (
+            'The challenge: Bearer (RFC 6750 §3), with error="invalid_token" for a bad token or '
+            'error="insufficient_user_authentication" and max_age (RFC 9470); Basic for the OAuth endpoints\' '
+            "invalid_client, when a client sent a secret (RFC 6749 §5.2)."
+        ),
         "required": True,
         "schema": {"type": "string"},
     },

@@ -56,9 +56,9 @@ _REVOCATION_REQUEST = {
     },
     "required": ["token"],
 }
-# invalid_client is a 400 here: a public client authenticates with no
-# Authorization header, so RFC 6749 §5.2's 401 does not apply.
-_TOKEN_ANSWERS = {200: TokenPair, 400: OAuthError, 429: OAuthError}
+# invalid_client is a 400, but a 401 for a client that sent a secret in an
+# Authorization: Basic header (RFC 6749 §5.2): no client here has one.
+_TOKEN_ANSWERS = {200: TokenPair, 400: OAuthError, 401: OAuthError, 429: OAuthError}
 
 
 @router.post("/token", auth=None, response=_TOKEN_ANSWERS, openapi_extra=_form_or_json(_TOKEN_REQUEST))
@@ -90,7 +90,7 @@ def refresh(request):
 @router.post(
     "/revoke",
     auth=None,
-    response={200: dict, 400: OAuthError, 429: OAuthError},
+    response={200: dict, 400: OAuthError, 401: OAuthError, 429: OAuthError},
     openapi_extra=_form_or_json(_REVOCATION_REQUEST),
 )
 @oauth_errors

@@ -15,13 +15,21 @@ the refresh grant. A request that names no client is the shop's own app's
 code grant requires its client_id (§4.1.3).
 """
 
+import base64
+import binascii
 import json
 import logging
 import time
+from urllib.parse import unquote_plus
 
 from authlib.oauth2 import AuthorizationServer, OAuth2Request
 from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, OAuth2Error
+from authlib.oauth2.rfc6749.errors import (
+    InvalidClientError,
+    InvalidGrantError,
+    InvalidRequestError,
+    OAuth2Error,
+)
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
@@ -90,6 +98,11 @@ class TokenRequest(OAuth2Request):
                 raise InvalidRequestError("Missing 'grant_type' (RFC 6749 section 4.3.2, section 6).")
         except InvalidRequestError as error:
             self._error, parameters = error, {}
+        if not parameters.get("client_id") and self._error is None:
+            try:
+                parameters.update(_basic_client_id(request))
+            except OAuth2Error as error:
+                self._error = error
         asks_for = parameters.get("grant_type") if grant else "revocation"
         if not parameters.get("client_id") and asks_for in _DEFAULT_CLIENTS_GRANTS:
             parameters["client_id"] = settings.OAUTH_DEFAULT_CLIENT_ID
@@ -107,6 +120,28 @@ class TokenRequest(OAuth2Request):
     @property
     def args(self):
         return {}
+
+
+def _basic_client_id(request) -> dict[str, str]:
+    """
+    The client named by HTTP Basic (§2.3.1), as requests-oauthlib sends it
+    by default: a public client has no secret, so its password is empty. A
+    secret is refused: no client here has one (invalid_client, §5.2).
+    """
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return {}
+    try:
+        client_id, _, secret = base64.b64decode(credentials, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise InvalidRequestError("The Authorization header is not Basic credentials.") from None
+    if secret:
+        # §5.2: a client that tried the Authorization header is answered 401
+        # (authlib adds WWW-Authenticate: Basic).
+        raise InvalidClientError(
+            description="No client here has a secret: send client_id alone.", status_code=401
+        )
+    return {"client_id": unquote_plus(client_id)} if client_id else {}
 
 
 def _parameters(request, *, implied_grant_type: str | None) -> dict[str, str]:

@@ -94,9 +94,8 @@ def test_requests_oauthlib_logs_in_and_refreshes(api_stack, phone_account, urls)
         RequestsOAuthlibSession(client=LegacyApplicationClient(client_id=CLIENT_ID)), api_stack
     )
 
-    token = session.fetch_token(
-        urls["token"], username=phone_account[0], password=phone_account[1], include_client_id=True
-    )
+    # As it comes: the client named by HTTP Basic with an empty secret (RFC 6749 section 2.3.1).
+    token = session.fetch_token(urls["token"], username=phone_account[0], password=phone_account[1])
     renewed = session.refresh_token(urls["token"], client_id=CLIENT_ID)
 
     assert session.get(urls["me"]).json()["username"] == phone_account[0]

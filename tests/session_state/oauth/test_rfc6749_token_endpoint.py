@@ -4,12 +4,16 @@ requests (§3.2, §4.3.2, §6), §5.2's error bodies for every 4xx, answers
 never stored (§5.1), and a refresh token bound to its client (§6).
 """
 
+import base64
+from urllib.parse import urlencode
+
 import jwt
 import pytest
 
 from ops.redis_cluster import primaries
 
 TOKEN = "/api/v1/auth/token"
+FORM = "application/x-www-form-urlencoded"
 
 
 def stored_keys(redis_client) -> set:
@@ -169,3 +173,26 @@ def test_tokens_name_their_client_and_the_sessions_page_shows_the_apps_name(
 
     assert claims["client_id"] == "shop-mobile"
     assert "App: Hearth &amp; Home app" in page
+
+
+def basic(client_id: str, secret: str = "") -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
+
+
+def test_a_client_named_by_http_basic_with_no_secret_is_taken(client, user, password, third_party):
+    body = urlencode({"grant_type": "password", "username": "alice", "password": password})
+
+    own = client.post(TOKEN, body, content_type=FORM, headers=basic("shop-mobile"))
+    other = client.post(TOKEN, body, content_type=FORM, headers=basic("recipe-box"))
+
+    assert own.status_code == 200
+    assert (other.status_code, other.json()["error"]) == (400, "unauthorized_client")
+
+
+def test_a_client_secret_is_refused_since_no_client_has_one(client, user, password):
+    body = urlencode({"grant_type": "password", "username": "alice", "password": password})
+
+    response = client.post(TOKEN, body, content_type=FORM, headers=basic("shop-mobile", "guessed"))
+
+    assert (response.status_code, response.json()["error"]) == (401, "invalid_client")
+    assert response["WWW-Authenticate"].startswith("Basic")
