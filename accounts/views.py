@@ -46,6 +46,13 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         return _throttled(self.request) or super().form_invalid(form)
 
+    def render_to_response(self, context, **response_kwargs):
+        # On the way to an app (next is OAuth's authorization endpoint), the
+        # login's submission ends at the app's redirect URI: the form may go there.
+        return _forms_may_reach(
+            super().render_to_response(context, **response_kwargs), oauth.app_origin_of(self.get_redirect_url())
+        )
+
 
 class LogoutView(auth_views.LogoutView):
     """
@@ -265,7 +272,7 @@ def authorize(request):
     if request.method == "POST" and PASSWORD_FIELD in request.POST:
         refused = check_password(request)
         if refused is not None:
-            return refused
+            return _forms_may_reach(refused, authorization.app_origin)  # asked again, at this URL
         typed_now = True
     password_needed = authorization.needs_password(request.session) and not typed_now
     decided = request.method == "POST" and request.POST.get("decision") in ("allow", "deny")
@@ -276,8 +283,19 @@ def authorize(request):
             {"authorization": authorization, "password_needed": password_needed},
         )
         add_never_cache_headers(response)
-        return response
+        return _forms_may_reach(response, authorization.app_origin)
     return authorization.approve(user=request.user)
+
+
+def _forms_may_reach(response, app_origin: str | None):
+    """
+    Let the page's forms end at the app (CSP form-action): Chromium holds
+    the redirects a form submission leads to, here to the app's redirect
+    URI, to the form-action of the page the form was on.
+    """
+    if app_origin is not None:
+        response._csp_update = {"form-action": [app_origin]}  # django-csp: added to the settings' 'self'
+    return response
 
 
 def _without_reauthentication(request) -> str:

@@ -9,12 +9,17 @@ issue is an API login (session_state.api_logins).
 
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from django.http import QueryDict
+from django.urls import reverse
 
 from .. import access_tokens
+from ..models import OAuthClient
 from ..sessions import seconds_since_password
+from . import rfc8252
 from .rfc6749 import (
     AuthorizationCodeGrant,
     AuthorizationRequest,
@@ -31,6 +36,7 @@ __all__ = [
     "Authorization",
     "AuthorizationRefused",
     "UnsafeRedirect",
+    "app_origin_of",
     "authorization",
     "jwks",
     "metadata",
@@ -86,6 +92,7 @@ class Authorization:
 
     _grant: AuthorizationCodeGrant
     client_name: str
+    app_origin: str  # the redirect URI's CSP source: the page's forms lead there (app_origin_of)
     first_party: bool  # the shop's own app: no consent page
     prompt_login: bool  # prompt=login: the password typed again, whatever its age
     max_age: int | None  # max_age=N: the password typed within N seconds
@@ -129,10 +136,31 @@ def authorization(request) -> Authorization:
     return Authorization(
         _grant=grant,
         client_name=grant.request.client.name,
+        app_origin=rfc8252.csp_source(grant.redirect_uri),
         first_party=grant.request.client.first_party,
         prompt_login="login" in data.get("prompt", "").split(),
         max_age=int(max_age) if max_age is not None else None,
     )
+
+
+def app_origin_of(url: str | None) -> str | None:
+    """
+    The CSP source of the app an authorization URL of ours would send the
+    browser back to, when it names a registered client and one of its
+    redirect URIs; None for any other URL. A page whose form leads there
+    through redirects (the login page on the way to an app, the consent
+    and password pages) must let its form-action reach it: Chromium holds
+    the redirects a form submission leads to to the form's form-action.
+    """
+    parts = urlsplit(url or "")
+    if parts.path != reverse("oauth_authorize"):
+        return None
+    query = QueryDict(parts.query)
+    client = OAuthClient.objects.filter(client_id=query.get("client_id", "")).first()
+    if client is None:
+        return None
+    redirect_uri = query.get("redirect_uri") or client.get_default_redirect_uri()
+    return rfc8252.csp_source(redirect_uri) if redirect_uri and client.check_redirect_uri(redirect_uri) else None
 
 
 def token_response(request, *, implied_grant_type: str | None = None):

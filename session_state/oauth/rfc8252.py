@@ -66,3 +66,15 @@ def _is_loopback(parts) -> bool:
 def _host(parts) -> str:
     # urlsplit() gives an IPv6 host without its brackets.
     return f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
+
+
+def csp_source(uri: str) -> str:
+    """
+    What a Content-Security-Policy must name to let a form's submission end
+    at this redirect URI (form-action applies to the redirects it leads
+    to): its scheme for a private-use one, its origin otherwise.
+    """
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https"):
+        return f"{parts.scheme}:"
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"

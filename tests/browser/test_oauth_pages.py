@@ -93,21 +93,6 @@ def sent_to_app(page, pattern, csp_violations):
         raise
 
 
-# Known: the shop's CSP is form-action 'self', and Chromium checks form-action
-# on every redirect that a form submission leads to, so the 302 to the app's
-# redirect URI after Allow/Deny/the password is blocked (net::ERR_ABORTED).
-# The consent and password page's own policy must allow the redirect URI's
-# origin (or a custom scheme) in form-action (accounts/views.py, e.g. its
-# response's _csp_update, django-csp); with that, these tests pass. Only that
-# block is expected: any other failure fails, and once it is fixed the strict
-# marker fails too, to be taken away.
-KNOWN_FORM_ACTION_BLOCK = pytest.mark.xfail(
-    raises=BlockedByFormAction,
-    strict=True,
-    reason="CSP form-action 'self' blocks the redirect to the app after a form on /oauth/authorize",
-)
-
-
 @pytest.fixture
 def app_receives(page):
     """
@@ -213,7 +198,6 @@ def screenshots(page, screenshot, name):
     page.set_viewport_size(DESKTOP)
 
 
-@KNOWN_FORM_ACTION_BLOCK
 def test_another_companys_app_is_allowed_on_a_consent_page_and_gets_a_code(
     logged_in, recipe_box, app_receives, csp_violations, screenshot
 ):
@@ -244,7 +228,6 @@ def test_another_companys_app_is_allowed_on_a_consent_page_and_gets_a_code(
     assert "error" not in answer
 
 
-@KNOWN_FORM_ACTION_BLOCK
 def test_denying_another_companys_app_sends_it_access_denied_and_no_code(
     logged_in, recipe_box, app_receives, csp_violations
 ):
@@ -263,7 +246,6 @@ def test_denying_another_companys_app_sends_it_access_denied_and_no_code(
     assert "code" not in answer
 
 
-@KNOWN_FORM_ACTION_BLOCK
 def test_prompt_login_asks_the_shops_own_app_user_for_the_password_then_sends_a_code(
     logged_in, app_receives, csp_violations, screenshot
 ):
@@ -292,6 +274,24 @@ def test_prompt_login_asks_the_shops_own_app_user_for_the_password_then_sends_a_
     sent_to_app(page, re.compile(rf"^http://127\.0\.0\.1:{LOOPBACK_PORT}/callback\?"), csp_violations)
     [answer] = [answer_in(url_received) for url_received in received]
     assert received[0].startswith(LOOPBACK_CALLBACK + "?")
+    assert answer["code"]
+    assert answer["state"] == answer_in(url)["state"]
+
+
+def test_a_logged_out_shopper_logs_in_on_the_way_and_the_app_gets_its_code(
+    page, shopper, app_receives, csp_violations
+):
+    # The login form's submission leads, through two redirects, to the app:
+    # the login page's form-action must reach it too.
+    received = app_receives(f"http://127.0.0.1:{LOOPBACK_PORT}/*")
+    url = authorize_url()
+
+    page.goto(url)
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    log_in(page, shopper)
+
+    sent_to_app(page, re.compile(rf"^http://127\.0\.0\.1:{LOOPBACK_PORT}/callback\?"), csp_violations)
+    [answer] = [answer_in(url_received) for url_received in received]
     assert answer["code"]
     assert answer["state"] == answer_in(url)["state"]
 
