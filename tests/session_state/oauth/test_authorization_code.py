@@ -261,3 +261,42 @@ def test_a_code_issued_before_a_password_change_gives_no_login(form, client, cod
     response = exchange(form, client, code, verifier)
 
     assert (response.status_code, response.json()["error"]) == (400, "invalid_grant")
+
+
+def form_action(response) -> str:
+    return next(part for part in response["Content-Security-Policy"].split(";") if "form-action" in part)
+
+
+def test_the_consent_pages_forms_may_reach_the_app_and_nowhere_else(logged_in_client, third_party):
+    _verifier, challenge = pkce()
+    url = authorize_url(challenge, client_id="recipe-box", redirect_uri="https://recipes.example/callback")
+
+    page = logged_in_client.get(url)
+
+    assert form_action(page).split() == ["form-action", "'self'", "https://recipes.example"]
+
+
+def test_the_login_page_on_the_way_to_an_app_lets_its_form_reach_the_app(client, db):
+    _verifier, challenge = pkce()
+
+    to_app = client.get("/accounts/login/", {"next": authorize_url(challenge)})
+    to_a_private_scheme = client.get(
+        "/accounts/login/", {"next": authorize_url(challenge, redirect_uri="http://127.0.0.1:50000/callback")}
+    )
+
+    assert form_action(to_app).split() == ["form-action", "'self'", "com.example.shop:"]
+    assert form_action(to_a_private_scheme).split() == ["form-action", "'self'", "http://127.0.0.1:50000"]
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "/cart/",
+        "https://evil.example/",
+        f"{AUTHORIZE}?client_id=shop-mobile&redirect_uri=https://evil.example/",
+    ],
+)
+def test_the_login_page_lets_its_form_reach_nothing_else(client, db, next_url):
+    response = client.get("/accounts/login/", {"next": next_url})
+
+    assert form_action(response).split() == ["form-action", "'self'"]
