@@ -16,7 +16,7 @@ PATTERN = r"^[A-Za-z0-9._:-]+$"
 
 def header(*, required: bool, description: str):
     """The Idempotency-Key header parameter, as the schema declares it (api.v1 adds its 422)."""
-    return Header(
+    parameter = Header(
         ... if required else None,
         alias="Idempotency-Key",
         min_length=8,
@@ -24,6 +24,20 @@ def header(*, required: bool, description: str):
         pattern=PATTERN,
         description=description,
     )
+    parameter.json_schema_extra = _text_or_absent  # ninja's Header() takes no json_schema_extra of its own
+    return parameter
+
+
+def _text_or_absent(schema: dict) -> None:
+    """
+    An optional key's schema is the key's, not "the key or null": a header
+    is text or is not sent (RFC 9110 §5.5), and a client that took the
+    schema at its word would send "null" (a 400). That it may be left out
+    is the parameter's required: false.
+    """
+    branches = schema.pop("anyOf", None)
+    if branches is not None:
+        schema.update(next(branch for branch in branches if branch.get("type") != "null"))
 
 
 def fingerprint(request, body: Schema) -> str:

@@ -19,6 +19,7 @@ import base64
 import binascii
 import json
 import logging
+import re
 import time
 from urllib.parse import unquote_plus
 
@@ -167,8 +168,18 @@ def _parameters(request, *, implied_grant_type: str | None) -> dict[str, str]:
         raise InvalidRequestError(f"Send the parameters form-encoded ({FORM}, RFC 6749 section 3.2).")
     for name, value in parameters.items():
         if len(value) > MAX_PARAMETER_LENGTH or "\x00" in value:
-            raise InvalidRequestError(f"The parameter {name!r} is not one this server could hold.")
+            raise InvalidRequestError(f"{_parameter_named(name)} is not one this server could hold.")
     return parameters
+
+
+# §5.2: an error_description is ASCII, %x20-21 / %x23-5B / %x5D-7E (authlib
+# raises on anything else, a 500): a name the client chose, in it, only if
+# those can spell it.
+_DESCRIBABLE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]{1,100}")
+
+
+def _parameter_named(name: str) -> str:
+    return f"The parameter '{name}'" if _DESCRIBABLE.fullmatch(name) else "A parameter"
 
 
 class AuthorizationRequest(OAuth2Request):
@@ -200,6 +211,18 @@ class _QueryPayload(BasicOAuth2Payload):
         self._datalist = dict(query.lists())
 
 
+# What an error of §5.2 (and RFC 7009 §2.2.1's) says when authlib says nothing more.
+_DESCRIPTIONS = {
+    "invalid_request": "The request is missing a parameter, or has one that is wrong or repeated.",
+    "invalid_client": "This client is unknown, or may not authenticate this way.",
+    "invalid_grant": "The grant is invalid, expired or revoked.",
+    "unauthorized_client": "This client may not use this grant.",
+    "unsupported_grant_type": "This grant_type is not supported here.",
+    "invalid_scope": "The scope is invalid.",
+    "unsupported_token_type": "This kind of token cannot be revoked here.",
+}
+
+
 class ShopAuthorizationServer(AuthorizationServer):
     """authlib's server, with the shop's clients and its HTTP answers."""
 
@@ -214,6 +237,15 @@ class ShopAuthorizationServer(AuthorizationServer):
 
     def create_json_request(self, request):
         raise NotImplementedError("no endpoint of the shop takes authlib's JSON requests")
+
+    def handle_error_response(self, request, error):
+        # §5.2 makes error_description optional; the API's schema
+        # (api.schemas.OAuthError) promises one with every error, and authlib
+        # leaves some without (unsupported_grant_type): those get their code's.
+        # Never the request's own words: §5.2 allows only some ASCII there.
+        if not error.description:
+            error.description = _DESCRIPTIONS.get(error.error, "The request was refused.")
+        return super().handle_error_response(request, error)
 
     def handle_response(self, status, body, headers):
         response = HttpResponse(
