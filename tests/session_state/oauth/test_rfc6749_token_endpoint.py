@@ -196,3 +196,18 @@ def test_a_client_secret_is_refused_since_no_client_has_one(client, user, passwo
 
     assert (response.status_code, response.json()["error"]) == (401, "invalid_client")
     assert response["WWW-Authenticate"].startswith("Basic")
+
+
+def test_every_oauth_error_says_what_is_wrong(form, client, db):
+    response = form(client, grant_type="client_credentials")
+
+    assert response.json()["error"] == "unsupported_grant_type"
+    assert response.json()["error_description"]
+
+
+def test_a_parameter_whose_name_an_error_description_cannot_hold_is_refused_not_a_server_error(client, db):
+    body = urlencode({"token": "x", 'na"me\\': "\x00"})
+
+    response = client.post("/api/v1/auth/revoke", body, content_type=FORM)
+
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
