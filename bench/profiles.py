@@ -205,7 +205,7 @@ def _access_token_cost() -> str:
         f"- ES256 adds **{added:.0f} µs**, {es256_us / hs256_us:.1f} times HS256's, "
         f"{added / (read_ms * 1000):.1%} of a whole Bearer read of the API in process "
         f"(GET /api/v1/me, {read_ms:.2f} ms, the best of three runs of 200). Neither makes a round trip: "
-        "the read's one round trip is its user's record (results.md counts them on the stack).\n"
+        "the read's are its user's record and its request-rate count (results.md counts them on the stack).\n"
     )
 
 
