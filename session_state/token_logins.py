@@ -219,9 +219,8 @@ def refresh(refresh_token: str, *, client_id: str | None = None) -> TokenPair:
         # next password change saved through the model ends it.)
         index.end_listed(tag=tag, listed={public_id: login_id})
         raise InvalidRefreshToken("the password has changed since the login")
-    wait_for_a_replica(
-        key=keys.session(login_id)
-    )  # the rotation: lost in a failover, the new token would be refused
+    # The rotation: lost in a failover, the new token would be refused.
+    wait_for_a_replica(key=keys.session(login_id))
     return _pair(
         user_id=user_id,
         public_id=public_id,
