@@ -65,10 +65,6 @@ class Detail(Schema):
     code: str | None = None
 
 
-class FieldErrors(Schema):
-    detail: list[dict]
-
-
 class Ended(Schema):
     ended: int = Field(description="How many sessions and API logins ended.")
 
