@@ -335,6 +335,9 @@ class Stack:
             "WORKERS": str(self.workers),
             "SHOP_PUBLIC_URL": self.public_url,
             "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", STACK_API_RATE_LIMIT),
+            # Which worker answered (X-Served-By, the footer): the local
+            # stack is for studying sessions; production settings leave it off.
+            "SHOW_WORKER": os.environ.get("SHOW_WORKER", "1"),
             **(
                 {"REDIS_SENTINELS": ",".join(f"127.0.0.1:{self.port_of(name)}" for name in self.sentinels)}
                 if self.sentinels

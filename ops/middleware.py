@@ -2,6 +2,7 @@ from csp.constants import HEADER
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import connection
 from django.shortcuts import render
 
@@ -10,9 +11,14 @@ from .workers import current_worker
 
 
 class ServedByMiddleware:
-    """Add X-Served-By: <host>:<worker pid> to every response."""
+    """
+    Add X-Served-By: <host>:<worker pid> to every response, where
+    SHOW_WORKER is on (the local stack); not installed elsewhere.
+    """
 
     def __init__(self, get_response):
+        if not settings.SHOW_WORKER:
+            raise MiddlewareNotUsed("SHOW_WORKER is off: no response names its worker")
         self.get_response = get_response
 
     def __call__(self, request):

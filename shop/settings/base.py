@@ -62,7 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # django-csp's, with the shop's fixed policy built once (ops/middleware.py).
     "ops.middleware.FixedPolicyCSPMiddleware",
-    # Early, so that every response carries X-Served-By, 503 pages included.
+    # Early, so that every response carries X-Served-By (SHOW_WORKER), 503
+    # pages included.
     "ops.middleware.ServedByMiddleware",
     # The session lab's recorder (SESSION_LAB), before the session
     # middleware, whose round trips it counts: for browsers that opened the
@@ -470,6 +471,20 @@ RATELIMIT_FAIL_OPEN = True
 # $remote_addr, so a client cannot choose its own count. X-Forwarded-For is
 # never read (a client can prepend anything to it).
 CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
+
+# Which worker answered, in X-Served-By on every response and in every
+# page's footer: it teaches, on the stack a developer runs (deploy/stack.py
+# switches it on), how requests spread over the workers. Off unless switched
+# on: in production it would tell anyone the host names and pids behind nginx.
+SHOW_WORKER = os.environ.get("SHOW_WORKER", "0") == "1"
+
+# Who may read /healthz's detail (which dependency is down; a clock off by
+# how much), by client address (CLIENT_IP_META_KEY): the stack's own
+# address, where its operator, its checks and Docker's health check run.
+# Anyone else learns "ok" or "unavailable" and nothing more.
+HEALTH_DETAIL_ADDRESSES = frozenset(
+    address.strip() for address in os.environ.get("HEALTH_DETAIL_ADDRESSES", "127.0.0.1,::1").split(",") if address.strip()
+)
 
 # Flash messages ride in a signed cookie, never in the session: a message
 # then costs no Redis write, and many requests at once (two tabs adding to

@@ -26,6 +26,10 @@ API_SIGNING_KEYS = [("test-1", _TEST_SIGNING_KEY)]
 # The session lab, as on the local stack (its recorder is installed only where it is on).
 SESSION_LAB = True
 
+# Which worker answered, as on the local stack (tests/ops/test_served_by.py
+# switches it off, as production has it).
+SHOW_WORKER = True
+
 # Far above what any test sends, per hour; the tests of the rate limit set
 # their own (tests/api/test_rate_limits.py).
 API_RATE_LIMIT = "10000/h"

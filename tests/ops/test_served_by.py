@@ -19,3 +19,13 @@ def test_error_pages_say_which_worker_served_them_too(client, db):
 
     assert response.status_code == 404
     assert response["X-Served-By"] == f"{socket.gethostname()}:{os.getpid()}"
+
+
+def test_with_show_worker_off_no_response_names_its_worker(client, db, settings):
+    settings.SHOW_WORKER = False
+
+    response = client.get("/")
+
+    assert "X-Served-By" not in response
+    assert socket.gethostname() not in response.content.decode()
+    assert "Served by" not in response.content.decode()

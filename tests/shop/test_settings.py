@@ -77,6 +77,8 @@ print(json.dumps({
     "middleware": settings.MIDDLEWARE,
     "api_rate_limit": settings.API_RATE_LIMIT,
     "rate_count_backend": settings.CACHES[settings.RATELIMIT_USE_CACHE]["BACKEND"],
+    "show_worker": settings.SHOW_WORKER,
+    "health_detail_addresses": sorted(settings.HEALTH_DETAIL_ADDRESSES),
 }))
 """
 
@@ -176,6 +178,26 @@ def test_the_session_lab_is_off_unless_switched_on(as_the_stack_runs):
     # The recorder stays in MIDDLEWARE and steps aside (MiddlewareNotUsed) where the lab is off.
     assert as_the_stack_runs["session_lab"] is False
     assert as_the_stack_runs["lab_url"] is False
+
+
+def test_the_local_stack_names_the_worker_that_answered(as_the_stack_runs):
+    assert as_the_stack_runs["show_worker"] is True
+
+
+def test_production_settings_name_no_worker_unless_switched_on(tmp_path):
+    environment = Stack(state_dir=tmp_path, redis_url="redis://127.0.0.1:1/0").app_environment()
+    del environment["SHOW_WORKER"]  # as docker-compose.yml runs them
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.SHOW_WORKER)"],
+        env=environment, cwd=BASE_DIR, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_only_the_stacks_own_address_reads_the_health_checks_detail(as_the_stack_runs):
+    assert as_the_stack_runs["health_detail_addresses"] == ["127.0.0.1", "::1"]
 
 
 def test_a_stacks_api_rate_limit_is_beyond_what_its_tests_its_fuzzer_and_the_benchmark_send(as_the_stack_runs):

@@ -1,6 +1,8 @@
 import pytest
 import requests
 
+from tests.stack.shopper import Shopper
+
 pytestmark = pytest.mark.stack
 
 
@@ -56,11 +58,18 @@ def test_nginx_does_not_announce_its_version(shopper):
     assert shopper.get("/").headers["Server"] == "nginx"
 
 
-def test_healthz_reports_redis_and_the_database(shopper):
-    response = shopper.get("/healthz")
+def test_healthz_reports_redis_and_the_database_to_the_stacks_own_address(stack):
+    response = Shopper(stack, "127.0.0.1").get("/healthz")
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "redis": "ok", "database": "ok"}
+
+
+def test_healthz_tells_any_other_address_ok_and_nothing_more(shopper):
+    response = shopper.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
 
 
 SECURITY_HEADERS = ("Strict-Transport-Security", "X-Content-Type-Options", "Content-Security-Policy")

@@ -134,7 +134,7 @@ def test_while_redis_is_unreachable_every_page_answers_a_clear_503_within_a_seco
                 response = shopper.get(path)
                 timed.append((path, response.status_code, time.monotonic() - started, response.text))
         add = shoppers[0].post(f"/cart/add/{products[0]}/", {"quantity": 1})
-        health = Shopper(fault_stack).get("/healthz")  # as a monitor asks: no cookie
+        health = Shopper(fault_stack, "127.0.0.1").get("/healthz")  # as the stack's monitor asks: no cookie
     finally:
         fault_stack.send_signal("redis", signal.SIGCONT)
 
