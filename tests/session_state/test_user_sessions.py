@@ -297,6 +297,23 @@ def test_a_session_ended_while_its_key_is_being_renewed_stays_ended(log_in, user
     assert redis_client.hgetall(keys.user_sessions(tag_of_user(user))) == {}
 
 
+def test_ending_all_sessions_ends_one_re_keyed_between_reading_the_list_and_ending_it(log_in, user, redis_client):
+    from session_state.store import SessionStore
+
+    phone = log_in(device())
+    tag = tag_of_user(user)
+    listed = redis_client.hgetall(keys.user_sessions(tag))  # "end every session" has read the list ...
+    store = SessionStore(phone.cookies[SESSION_COOKIE].value)
+    store.load()
+    store.cycle_key()  # ... when the phone re-authenticates on another worker: a new id
+
+    ended = index.end_listed(tag=tag, listed=listed)
+
+    assert ended == 1
+    assert redis_client.keys("shop:session:*:u*") == []
+    assert redis_client.hgetall(keys.user_sessions(tag)) == {}
+
+
 def test_the_re_authentication_page_never_carries_a_typed_password(log_in, password):
     laptop = log_in(device())
     age_password_entry(laptop)
