@@ -4,14 +4,18 @@ from .services import MAX_QUANTITY_PER_LINE
 
 
 class QuantityForm(forms.Form):
-    """How many units: a whole number from 1 to the per-line maximum."""
+    """
+    How many units: a whole number. Its range (1 to the per-line maximum)
+    is the browser's to hint (min and max) and the cart service's to check,
+    whose error names the product; the form's own would not.
+    """
 
     quantity = forms.IntegerField(
-        min_value=1,
-        max_value=MAX_QUANTITY_PER_LINE,
         initial=1,
         error_messages={"invalid": "Please enter a whole number."},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "quantity-input"}),
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "class": "quantity-input", "min": 1, "max": MAX_QUANTITY_PER_LINE}
+        ),
     )
 
 

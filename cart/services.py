@@ -102,7 +102,8 @@ def _change_line(change, *, product: Product, quantity: int, adding: bool, ask_f
     """Make the change; returns its LineAnswer. ask_first: Redis decides a sold-out line too (its cap is 0)."""
     if not 1 <= quantity <= MAX_QUANTITY_PER_LINE:
         raise ValidationError(
-            f"Please choose a quantity from 1 to {MAX_QUANTITY_PER_LINE}.", code="quantity_out_of_range"
+            f"Please choose a quantity of {product.name} from 1 to {MAX_QUANTITY_PER_LINE}.",
+            code="quantity_out_of_range",
         )
     sold_out = ValidationError(f"Sorry, {product.name} is sold out.", code="sold_out")
     if not product.in_stock and not ask_first:

@@ -20,9 +20,15 @@ def cart_detail(request):
 def add(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
     form = AddToCartForm(request.POST)
-    errors = _change_line(form, lambda quantity: services.add_to_cart(cart=request.cart, product=product, quantity=quantity))
+    errors = _change_line(
+        form,
+        product,
+        lambda quantity: services.add_to_cart(cart=request.cart, product=product, quantity=quantity),
+    )
     if errors:
-        return render(request, "cart/add_refused.html", {"product": product, "form": form, "errors": errors}, status=400)
+        return render(
+            request, "cart/add_refused.html", {"product": product, "form": form, "errors": errors}, status=400
+        )
     messages.success(request, f"Added {form.cleaned_data['quantity']} × {product.name} to your cart.")
     return _back_or_to_cart(request)
 
@@ -33,18 +39,25 @@ def update(request, product_id):
     form = QuantityForm(request.POST)
     errors = _change_line(
         form,
-        lambda quantity: services.set_quantity(cart=request.cart.ref_for_change(), product=product, quantity=quantity),
+        product,
+        lambda quantity: services.set_quantity(
+            cart=request.cart.ref_for_change(), product=product, quantity=quantity
+        ),
     )
-    if errors:
-        return _cart_page(request, selectors.cart_view(cart=request.cart.ref), errors=errors, status=400)
+    for error in errors:
+        # Shown on the cart page, which the browser is sent back to: a reload
+        # then shows the cart again rather than posting the refused change again.
+        messages.error(request, error)
     return _back_or_to_cart(request)
 
 
-def _change_line(form, change) -> list[str]:
-    """Check the posted quantity and change the line with it: the errors to show, none if done."""
+def _change_line(form, product, change) -> list[str]:
+    """Check the posted quantity and change the line with it: the errors to show (each names the product)."""
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors["quantity"])
+            raise ValidationError(
+                f"Please enter the quantity of {product.name} as a whole number.", code="invalid"
+            )
         change(form.cleaned_data["quantity"])
     except ValidationError as error:
         return error.messages
@@ -73,16 +86,17 @@ def summary(request):
     return JsonResponse({"count": cart.units, "lines": len(cart.lines), "subtotal": f"{cart.subtotal:.2f}"})
 
 
-def _cart_page(request, cart, *, errors=(), status=200):
+def _cart_page(request, cart):
     # cart_units given here spares the header a second read of the cart.
-    context = {"cart": cart, "cart_units": cart.units, "errors": errors}
-    return render(request, "cart/cart_detail.html", context, status=status)
+    return render(request, "cart/cart_detail.html", {"cart": cart, "cart_units": cart.units})
 
 
 def _back_or_to_cart(request):
     # Back to the page the form was on, when it is on this site. (Not
     # redirect(): it would try a plain word as the name of a URL pattern.)
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return HttpResponseRedirect(target)
     return redirect("cart:detail")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -124,14 +126,24 @@ def test_update_sets_a_lines_quantity(client, mug):
     assert summary(client)["count"] == 2
 
 
-@pytest.mark.parametrize("quantity", ["0", "100", "x"])
-def test_update_with_a_bad_quantity_answers_400_and_keeps_the_line(client, mug, quantity):
+@pytest.mark.parametrize("quantity", ["0", "100", "500", "x"])
+def test_update_with_a_bad_quantity_keeps_the_line_and_goes_back_to_the_cart(client, mug, quantity):
     add(client, mug, 5)
 
     response = client.post(f"/cart/update/{mug.pk}/", {"quantity": quantity})
 
-    assert response.status_code == 400
+    assert (response.status_code, response["Location"]) == (302, "/cart/")
     assert summary(client)["count"] == 5
+
+
+@pytest.mark.parametrize("quantity", ["0", "500", "x"])
+def test_the_cart_page_says_which_products_quantity_was_refused(client, mug, quantity):
+    add(client, mug, 5)
+
+    page = client.post(f"/cart/update/{mug.pk}/", {"quantity": quantity}, follow=True).content.decode()
+
+    alert = re.search(r'role="alert">([^<]*)<', page).group(1)
+    assert mug.name in alert
 
 
 def test_remove_deletes_the_line(client, mug, board):
