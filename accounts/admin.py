@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import ngettext
 
 from session_state import user_sessions
 
@@ -15,7 +16,11 @@ class ShopUserAdmin(UserAdmin):
     @admin.action(description="End all sessions of the selected users")
     def end_all_sessions(self, request, queryset):
         ended = sum(user_sessions.end_all_sessions(user=user) for user in queryset)
-        self.message_user(request, f"Ended {ended} session(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Ended %(count)d session.", "Ended %(count)d sessions.", ended) % {"count": ended},
+            messages.SUCCESS,
+        )
 
 
 admin.site.unregister(User)

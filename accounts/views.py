@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, TemplateView, UpdateView
 
@@ -62,7 +63,10 @@ class LogoutView(auth_views.LogoutView):
     """
 
     def post(self, request, *args, **kwargs):
-        return _clearing_the_browsers_cache(super().post(request, *args, **kwargs))
+        response = super().post(request, *args, **kwargs)
+        # Messages ride in their own cookie, so this outlives the session.
+        messages.info(request, "You are logged out. See you soon!")
+        return _clearing_the_browsers_cache(response)
 
 
 def _clearing_the_browsers_cache(response):
@@ -166,8 +170,16 @@ def end_session(request, public_id):
 @reauthentication_required
 def end_other_sessions(request):
     ended = user_sessions.end_all_sessions(user=request.user, except_session=request.session)
-    messages.success(request, f"Ended {ended} other session{'s' if ended != 1 else ''}.")
+    messages.success(request, _other_sessions_ended(ended))
     return redirect("accounts:sessions")
+
+
+def _other_sessions_ended(count: int) -> str:
+    if not count:
+        return "You had no other session open."
+    return ngettext("%(count)d other session was ended.", "%(count)d other sessions were ended.", count) % {
+        "count": count
+    }
 
 
 @method_decorator(reauthentication_required, name="dispatch")
@@ -194,7 +206,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)  # update_session_auth_hash(): a new session id
         sessions.note_password_entry(self.request.session)
         ended = user_sessions.end_all_sessions(user=self.request.user, except_session=self.request.session)
-        messages.success(self.request, f"Your password is changed. {ended} other session(s) ended.")
+        messages.success(self.request, f"Your password is changed. {_other_sessions_ended(ended)}")
         return response
 
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -11,8 +12,12 @@ from . import selectors, services
 from .forms import CheckoutForm
 
 
-@login_required
 def checkout(request):
+    if not request.user.is_authenticated:
+        # login_required's redirect, saying why: a guest who clicked Check out
+        # is told on the login page, and that the cart is not lost.
+        messages.info(request, "Please log in to check out. What's in your cart comes with you.")
+        return redirect_to_login(request.get_full_path())
     cart = request.cart.ref
     if request.method != "POST":
         return _checkout_start(request, cart)
@@ -28,7 +33,9 @@ def checkout(request):
             shipping=form.shipping(),
         )
     except ValidationError as error:
-        return _checkout_page(request, form, cart_selectors.cart_view(cart=cart), errors=error.messages, status=409)
+        return _checkout_page(
+            request, form, cart_selectors.cart_view(cart=cart), errors=error.messages, status=409
+        )
     messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
     return redirect(order)
 

@@ -14,6 +14,12 @@ def test_logout_deletes_the_session_from_redis(logged_in_client, redis_client):
     assert not redis_client.exists(keys.session(session_id))
 
 
+def test_logout_says_so_on_the_page_it_leads_to(logged_in_client):
+    page = logged_in_client.post("/accounts/logout/", follow=True).content.decode()
+
+    assert "You are logged out." in page
+
+
 def test_logout_expires_the_session_cookie(logged_in_client):
     response = logged_in_client.post("/accounts/logout/")
 

@@ -34,6 +34,14 @@ def test_checkout_sends_an_anonymous_shopper_to_log_in_and_back(client, mug):
     assert response["Location"] == "/accounts/login/?next=/checkout/"
 
 
+def test_the_login_page_says_why_the_checkout_asked_for_it(client, mug):
+    add(client, mug, 1)
+
+    page = client.get("/checkout/", follow=True).content.decode()
+
+    assert "Please log in to check out. What&#x27;s in your cart comes with you." in page
+
+
 def test_checkout_with_an_empty_cart_sends_the_shopper_to_the_cart(logged_in_client):
     response = logged_in_client.get("/checkout/")
 

@@ -96,6 +96,20 @@ def test_ending_all_other_sessions_keeps_only_this_one(log_in):
     assert [s.current for s in laptop.get("/accounts/sessions/").context["sessions"]] == [True]
 
 
+@pytest.mark.parametrize(
+    ("others", "said"),
+    [(0, "You had no other session open."), (1, "1 other session was ended."), (2, "2 other sessions were ended.")],
+)
+def test_ending_other_sessions_says_how_many_in_words(log_in, others, said):
+    laptop = log_in(device())
+    for _other in range(others):
+        log_in(device())
+
+    page = laptop.post("/accounts/sessions/end-others/", follow=True).content.decode()
+
+    assert said in page
+
+
 def test_ending_someone_elses_or_an_unknown_session_answers_404(log_in):
     laptop = log_in(device())
 
