@@ -3,7 +3,10 @@ The demo catalog and the demo user, loaded by `manage.py seed_demo` (which
 `make run` calls) and printed by the start-up banner and the README.
 
 Kept free of Django imports: deploy/stack.py reads it before Django is set up.
-Each product's picture is static/shop/products/<slug>.svg.
+Each product's picture is static/shop/products/<slug>.svg, drawn for it (a
+small hand-written SVG, viewBox 400 x 300, in its category's colours): a new
+product needs a drawing of its own, as tests/demo/test_product_pictures.py
+checks (no two products may share one, even with a number nudged).
 """
 
 DEMO_USERNAME = "demo"
