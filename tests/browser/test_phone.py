@@ -6,8 +6,13 @@ is on top at that point; so each button is first asked what is at its centre
 is read back from the server.
 """
 
+import io
+
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
+
+from tests.browser.accounts import log_in, register_elsewhere
 
 pytestmark = pytest.mark.browser
 
@@ -106,3 +111,63 @@ def test_each_cart_button_takes_a_tap_and_does_what_it_says_on_a_touch_screen(to
     empty.tap()
     expect(page.get_by_text("Your cart is empty.")).to_be_visible()
     expect(page.get_by_test_id("cart-count")).to_have_text("0")
+
+
+@pytest.fixture(scope="module")
+def shopper(stack):
+    return register_elsewhere(stack)
+
+
+def test_the_checkouts_fields_line_up_at_every_width(open_touch_screen, shopper):
+    page = open_touch_screen(360)
+    page.goto("/accounts/login/")
+    log_in(page, shopper)
+    expect(page.locator(".username")).to_have_text(shopper)
+    tap_add_to_cart(page, "enamel-camp-mug")
+
+    for width in (360, 390, 414, 768, 1280):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto("/checkout/")
+        postal_code = page.get_by_label("Postal code").bounding_box()
+        city = page.get_by_label("City").bounding_box()
+        side_by_side = postal_code["y"] == city["y"] and postal_code["height"] == city["height"]
+        one_under_the_other = postal_code["x"] == city["x"] and postal_code["width"] == city["width"]
+        assert side_by_side or one_under_the_other, f"at {width} px: postal code {postal_code}, city {city}"
+
+
+def shade_at_the_edges(page, bar) -> tuple[str, str]:
+    """
+    What the bar's left and right edges show, "shadow" or "none", read from
+    the pixels of its top padding, where no link's text is: how much darker
+    than white (0 to 255) the darkest is.
+    """
+    box = bar.bounding_box()
+    shades = []
+    for x in (box["x"], box["x"] + box["width"] - 2):
+        png = page.screenshot(clip={"x": x, "y": box["y"] + 1, "width": 2, "height": 4})
+        darkest, _lightest = Image.open(io.BytesIO(png)).convert("L").getextrema()
+        shade = 255 - darkest
+        shades.append(
+            "shadow" if shade > 10 else "none" if shade < 4 else f"unclear ({shade} darker than white)"
+        )
+    return shades[0], shades[1]
+
+
+def test_the_category_bar_shows_on_a_phone_that_it_scrolls(open_touch_screen):
+    page = open_touch_screen(390)
+    page.goto("/")
+    bar = page.get_by_role("navigation", name="Categories").locator(".container")
+    assert bar.evaluate("bar => bar.scrollWidth > bar.clientWidth"), (
+        "the bar fits: this test needs one that does not"
+    )
+
+    at_the_start = shade_at_the_edges(page, bar)
+    bar.evaluate("bar => { bar.scrollLeft = 60; }")
+    in_the_middle = shade_at_the_edges(page, bar)
+    bar.evaluate("bar => { bar.scrollLeft = bar.scrollWidth; }")
+    at_the_end = shade_at_the_edges(page, bar)
+
+    # A shadow on each side that has more to scroll to, none on a side that has none.
+    assert at_the_start == ("none", "shadow")
+    assert in_the_middle == ("shadow", "shadow")
+    assert at_the_end == ("shadow", "none")
