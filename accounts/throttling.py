@@ -1,19 +1,33 @@
 """
 Limits shared by all workers: password checks, password resets, registrations.
 
-Every form that checks a password shares one limiter and one count: the
+Every form that checks a password shares one limiter and its counts: the
 shop's login and the admin's (through Django's authenticate(), by
-accounts.backends.ThrottledModelBackend), re-authentication, and the old
-password of the password change. Two counts, in Redis (the "default"
-cache's): per username whatever the client address (a password guessed
-from many addresses), and per client address whatever the username (one
-address trying many accounts). Password resets and registrations are
-counted the same way, per client address and per e-mail address.
+accounts.backends.ThrottledModelBackend), the API's password grant (the
+same authenticate()), re-authentication, and the old password of the
+password change. Three counts of failed checks, in Redis (the "default"
+cache's), each in LOGIN_FAILURE_WINDOW:
 
-An attempt is counted, in one atomic step, before the work it limits: a
-password check before the password is hashed, and given back when the
-password was right. So of twenty guesses at one username arriving at once,
-exactly LOGIN_FAILURES_PER_USERNAME are checked and the rest refused
+- per username at one client address, LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS
+  (5): the guessing limit. It holds that address only, so failures from
+  one address never lock the username's owner out at another;
+- per username over all addresses, LOGIN_FAILURES_PER_USERNAME (100): what
+  bounds a password guessed from many addresses. An address can spend at
+  most 5 of it, so using it up (which does hold the owner out too) takes
+  at least 100 / 5 = 20 addresses in one window;
+- per client address whatever the username, LOGIN_FAILURES_PER_IP (50):
+  one address trying many accounts.
+
+Password resets and registrations are counted the same way, per client
+address and per e-mail address.
+
+An attempt is counted, in one atomic step, against all of its counts
+before the work it limits: a password check before the password is hashed,
+and given back when the password was right. An attempt refused by one
+count is taken back from the others, so guesses refused at one address
+spend nothing of the username's budget over all addresses. So of twenty
+guesses at one username from one address arriving at once, exactly
+LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS are checked and the rest refused
 unhashed, even the one with the right password. (django-ratelimit, which
 the shop used for this before and uses now for the API's request rates,
 api.ratelimits, counts after the fact and cannot give a count back: eight
@@ -48,7 +62,7 @@ class UsedUp(Exception):
 
 
 class PasswordChecksUsedUp(UsedUp):
-    """No password check is left for this username or this address for now."""
+    """No password check is left for now: for this username at this address, for this username, or for this address."""
 
 
 @dataclass(frozen=True)
@@ -63,13 +77,15 @@ class Reservation:
 
 def reserve_password_check(*, username: str, address: str) -> Reservation:
     """Count one password check for username from address, or raise PasswordChecksUsedUp."""
+    user, address = _digest(username), address or "unknown"
+
+    def count(kind: str, value: str) -> str:
+        return keys.request_count(action="password-check", kind=kind, value=value)
+
     counts = {
-        keys.request_count(action="password-check", kind="user", value=_digest(username)): (
-            settings.LOGIN_FAILURES_PER_USERNAME
-        ),
-        keys.request_count(action="password-check", kind="address", value=address or "unknown"): (
-            settings.LOGIN_FAILURES_PER_IP
-        ),
+        count("user-at-address", f"{user}:{address}"): settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS,
+        count("user", user): settings.LOGIN_FAILURES_PER_USERNAME,
+        count("address", address): settings.LOGIN_FAILURES_PER_IP,
     }
     wait = _reserve(counts, window=settings.LOGIN_FAILURE_WINDOW)
     if wait:

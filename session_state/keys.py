@@ -39,6 +39,7 @@ password checks, password resets, registrations), under one tag of their
 own so that one script counts a request against all of its counts:
 
     shop:counts:{counts}:<action>:<kind>:<value>
+        password-check:user-at-address:<sha256 of the username>:<client address>,
         password-check:user:<sha256 of the username>, password-check:address:<client address>,
         password-reset:address:..., password-reset:target:<sha256 of the e-mail>, registration:...
 
@@ -186,7 +187,10 @@ def named_by_visitor(tag: str) -> list[str]:
 
 
 def request_count(*, action: str, kind: str, value: str) -> str:
-    """A count of limited requests: of an action ("password-check", ...), per kind ("user", "address", "target")."""
+    """
+    A count of limited requests: of an action ("password-check", ...), per
+    kind ("user-at-address", "user", "address", "target").
+    """
     return f"{PREFIX}:counts:{{counts}}:{action}:{kind}:{value}"
 
 

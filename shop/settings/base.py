@@ -365,11 +365,21 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
 # Failed password checks allowed per window, counted in Redis so that every
-# worker shares one count (accounts/throttling.py), whatever form checks the
-# password. Per username whatever the IP; per IP whatever the username,
-# higher, so that an office behind one NAT address does not lock itself out
-# on the first few typos.
-LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
+# worker shares the counts (accounts/throttling.py), whatever form checks
+# the password (the login, the admin's, the API's, re-authentication, the
+# password change):
+# - per username at one address: the guessing limit, which holds that
+#   address only, so that nobody elsewhere can lock the owner out with it;
+# - per username over all addresses: what bounds guessing spread over many
+#   addresses (100 a window is 9,600 a day, whatever the number of
+#   addresses; docs/architecture.md), large enough that using it up, which
+#   does hold the owner out too, takes at least 100 / 5 = 20 addresses in
+#   one window;
+# - per address whatever the username, higher than the first, so that an
+#   office behind one NAT address does not lock itself out on the first
+#   few typos.
+LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS", "5"))
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "100"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "50"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
 

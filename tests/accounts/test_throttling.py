@@ -15,7 +15,7 @@ def client_at(address, **headers):
     return Client(headers={"X-Real-IP": address, **headers})
 
 
-def test_five_failures_for_a_username_then_the_next_attempt_answers_429(client, user):
+def test_five_failures_for_a_username_from_one_address_then_its_next_attempt_answers_429(client, user):
     fail_logins(client, 5)
 
     response = client.post(LOGIN, {"username": "alice", "password": "wrong"})
@@ -32,7 +32,7 @@ def test_a_throttled_attempt_says_when_to_retry(client, user):
     assert 1 <= int(response["Retry-After"]) <= 900
 
 
-def test_the_right_password_is_refused_once_the_limit_is_reached(client, user, password):
+def test_the_right_password_is_refused_at_an_address_once_its_limit_is_reached(client, user, password):
     fail_logins(client, 5)
 
     response = client.post(LOGIN, {"username": "alice", "password": password})
@@ -51,13 +51,49 @@ def test_a_throttled_attempt_hashes_no_password(client, user, settings):
     assert CountingBCryptHasher.hashes_computed == 0
 
 
-def test_the_username_count_holds_whatever_the_client_address(user):
-    for address in ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4", "198.51.100.5"]:
-        fail_logins(client_at(address), 1)
+def test_failures_from_one_address_do_not_stop_the_owner_logging_in_from_another(user, password):
+    fail_logins(client_at("203.0.113.66"), 5)
 
-    response = client_at("198.51.100.6").post(LOGIN, {"username": "alice", "password": "wrong"})
+    response = client_at("198.51.100.6").post(LOGIN, {"username": "alice", "password": password})
+
+    assert response.status_code == 302
+
+
+def test_guesses_at_a_username_from_two_hundred_addresses_stop_at_its_budget_of_a_hundred(user):
+    statuses = [
+        client_at(f"198.51.100.{number + 1}")
+        .post(LOGIN, {"username": "alice", "password": "wrong"})
+        .status_code
+        for number in range(200)
+    ]
+
+    assert statuses == [200] * 100 + [429] * 100  # 200: checked and wrong; 429: refused unhashed
+
+
+def test_once_a_usernames_budget_over_all_addresses_is_used_up_even_the_owner_waits(user, password, settings):
+    settings.LOGIN_FAILURES_PER_USERNAME = 10
+    for number in range(2):
+        fail_logins(client_at(f"203.0.113.{number + 1}"), 5)
+
+    response = client_at("198.51.100.6").post(LOGIN, {"username": "alice", "password": password})
 
     assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 900
+
+
+def test_guesses_refused_at_a_used_up_address_spend_nothing_of_the_usernames_budget(user, settings):
+    settings.LOGIN_FAILURES_PER_USERNAME = 10
+    attacker = client_at("203.0.113.66")
+    fail_logins(attacker, 5)
+    for _attempt in range(20):
+        assert attacker.post(LOGIN, {"username": "alice", "password": "wrong"}).status_code == 429
+
+    elsewhere = client_at("198.51.100.6")
+    statuses = [
+        elsewhere.post(LOGIN, {"username": "alice", "password": "wrong"}).status_code for _n in range(5)
+    ]
+
+    assert statuses == [200] * 5  # checked: 10 failures spent in all, not 30
 
 
 def test_the_username_count_ignores_letter_case(client, user):
@@ -107,7 +143,7 @@ def test_a_forwarded_header_does_not_change_the_address_counted(db, settings, fo
 
 
 def test_the_limits_can_be_changed_in_the_settings(client, user, settings):
-    settings.LOGIN_FAILURES_PER_USERNAME = 2
+    settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = 2
 
     fail_logins(client, 2)
 

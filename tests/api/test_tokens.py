@@ -35,7 +35,7 @@ def test_a_deactivated_user_cannot_log_in(client, user, password):
 
 
 def test_failed_logins_on_the_web_count_against_the_api(client, user, password, settings):
-    settings.LOGIN_FAILURES_PER_USERNAME = 3
+    settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = 3
     for _attempt in range(3):
         client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
 
@@ -47,7 +47,7 @@ def test_failed_logins_on_the_web_count_against_the_api(client, user, password, 
 
 
 def test_failed_logins_on_the_api_count_against_the_web(client, user, password, settings):
-    settings.LOGIN_FAILURES_PER_USERNAME = 3
+    settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = 3
     for _attempt in range(3):
         post(client, "auth/token", {"username": "alice", "password": "wrong"})
 

@@ -124,7 +124,7 @@ def test_a_setting_turns_the_password_grant_off(form, client, user, password, se
 
 
 def test_the_lockouts_429_is_an_oauth_error_with_retry_after(form, client, user, password, settings):
-    settings.LOGIN_FAILURES_PER_USERNAME = 2
+    settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = 2
     for _attempt in range(2):
         form(client, grant_type="password", username="alice", password="wrong")
 
