@@ -69,6 +69,12 @@ print(json.dumps({
     "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
     "new_password_hash": make_password("plum-orchard-77"),
     "client_ip_meta_key": settings.CLIENT_IP_META_KEY,
+    "login_failures": {
+        "per_username_and_address": settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS,
+        "per_username": settings.LOGIN_FAILURES_PER_USERNAME,
+        "per_address": settings.LOGIN_FAILURES_PER_IP,
+        "window": settings.LOGIN_FAILURE_WINDOW,
+    },
     "debug": settings.DEBUG,
     "authentication_backends": settings.AUTHENTICATION_BACKENDS,
     "installed_apps": settings.INSTALLED_APPS,
@@ -148,6 +154,18 @@ def test_the_csrf_cookie_is_secure(as_the_stack_runs):
 
 def test_the_rate_limit_reads_the_address_nginx_sets_not_x_forwarded_for(as_the_stack_runs):
     assert as_the_stack_runs["client_ip_meta_key"] == "HTTP_X_REAL_IP"
+
+
+def test_password_checks_allow_5_failures_per_username_at_an_address_100_per_username_and_50_per_address(
+    as_the_stack_runs,
+):
+    # 100 / 5: shutting a username's owner out from everywhere takes 20 addresses a window (docs/architecture.md).
+    assert as_the_stack_runs["login_failures"] == {
+        "per_username_and_address": 5,
+        "per_username": 100,
+        "per_address": 50,
+        "window": 900,
+    }
 
 
 def test_the_idle_timeout_is_an_hour_by_default(as_the_stack_runs):
