@@ -9,8 +9,9 @@ from . import throttling
 class ThrottledModelBackend(ModelBackend):
     """
     Django's ModelBackend, its password checks throttled (accounts.throttling):
-    whatever calls authenticate() with a request, the shop's login page or
-    the admin's, shares one count per username and per address.
+    whatever calls authenticate() with a request, the shop's login page, the
+    admin's or the API's password grant, shares its counts (per username at
+    one address, per username, per address).
 
     A check refused before hashing raises PermissionDenied, which makes
     authenticate() stop and answer None; the request then carries
