@@ -3,7 +3,7 @@ Start and stop the whole shop on this machine: Redis, gunicorn, nginx.
 
     python -m deploy.stack run    set up and run in the foreground (Ctrl-C stops)
     python -m deploy.stack up     the same in the background; returns once healthy
-    python -m deploy.stack down   stop what `up` started
+    python -m deploy.stack down   stop what `up` started (or say that nothing runs there)
     python -m deploy.stack prepare  only the set-up (database, static files, demo data, certificate)
     python -m deploy.stack manage ARGS...   a manage.py command with the stack's settings
     python -m deploy.stack redis-cli ARGS...  redis-cli on the stack's Redis
@@ -21,7 +21,8 @@ Configuration, from the environment:
     WORKERS       gunicorn worker processes (default 4)
     REDIS_URL     an existing Redis to use; without it the stack runs its own
     CLUSTER       1: a Redis Cluster of its own instead (six redis-servers:
-                  three primaries, three replicas)
+                  three primaries, three replicas); a stack that runs is
+                  taken as it is (down, manage, redis-cli need not be told)
     DATABASE_URL  an existing database; without it SQLite in the state folder
     SESSION_LAB   1 (the default here): the session lab at /lab/; 0: none
     API_RATE_LIMIT  the API's requests per client and window (default here
@@ -307,13 +308,21 @@ class Stack:
 
     @classmethod
     def from_environment(cls) -> "Stack":
+        state_dir = Path(os.environ.get("STATE_DIR", BASE_DIR / "var"))
+        # A stack that runs is what it is, whatever CLUSTER says now: `make
+        # down`, `make sessions` or `make redis-cli` after `CLUSTER=1 make up`
+        # need not be told again.
+        if _runs(state_dir):
+            cluster = _runs_a_cluster(state_dir)
+        else:
+            cluster = os.environ.get("CLUSTER", "") not in ("", "0")
         return cls(
-            state_dir=Path(os.environ.get("STATE_DIR", BASE_DIR / "var")),
+            state_dir=state_dir,
             https_port=int(os.environ.get("HTTPS_PORT", "8443")),
             http_port=int(os.environ.get("HTTP_PORT", "8080")),
             workers=int(os.environ.get("WORKERS", "4")),
             redis_url=os.environ.get("REDIS_URL") or None,
-            cluster=os.environ.get("CLUSTER", "") not in ("", "0"),
+            cluster=cluster,
             # The session lab is on where developers run the shop (make run),
             # off in production settings unless switched on.
             extra_env={"SESSION_LAB": os.environ.get("SESSION_LAB", "1")},
@@ -456,7 +465,10 @@ class Stack:
     def start(self) -> None:
         """Start everything and return once /healthz answers 200 through nginx."""
         if self.running():
-            raise StackError(f"A stack is already running from {self.state_dir}; stop it with `make down`.")
+            raise StackError(
+                f"A stack is already running for STATE_DIR={self.state_dir}; "
+                f"stop it with `STATE_DIR={self.state_dir} make down`, or set another STATE_DIR."
+            )
         for port in (self.https_port, self.http_port):
             if not port_is_free(port):
                 raise StackError(f"Port {port} is taken. Set HTTPS_PORT/HTTP_PORT to free ports.")
@@ -795,6 +807,23 @@ class Stack:
         raise StackError(f"{problem}; the end of {log_path}:\n" + "\n".join(tail))
 
 
+def _runs(state_dir: Path) -> bool:
+    """Whether a process that a stack in state_dir started is alive (its pid file names one)."""
+    return any(_pid_alive(path) for path in (Path(state_dir).resolve() / "run").glob("*.pid"))
+
+
+def _runs_a_cluster(state_dir: Path) -> bool:
+    return _pid_alive(Path(state_dir).resolve() / "run" / f"{CLUSTER_NODES[0]}.pid")
+
+
+def _pid_alive(pid_file: Path) -> bool:
+    try:
+        os.kill(int(pid_file.read_text()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _serves(slot_ranges: list[str], slot: int) -> bool:
     """Whether CLUSTER NODES's slot ranges of a node ("0-5460", "7000", "[...]" for one being moved) hold slot."""
     for served in slot_ranges:
@@ -852,8 +881,12 @@ def main(argv: list[str]) -> int:
             stack.start()
             print(_banner(stack) + "  stop it with: make down\n", flush=True)
         elif command == "down":
-            stack.stop()
-            print("Stopped.")
+            if stack.running():
+                stack.stop()
+                print(f"Stopped the stack of STATE_DIR={stack.state_dir}.")
+            else:
+                stack.stop()  # forgets pid files that name no live process
+                print(f"No stack is running for STATE_DIR={stack.state_dir}.")
         elif command == "prepare":
             stack.prepare()
         elif command == "run":

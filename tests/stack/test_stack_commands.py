@@ -1,7 +1,9 @@
 """
-What the Makefile's commands say and do around a running stack (deploy/stack.py):
-the stack on the embedded Valkey, the fallback where a machine has no
-redis-server.
+What the Makefile's commands say and do around a running stack (deploy/stack.py's
+main, as `make up` and `make down` call it): `make down` where nothing
+runs says so and stops nothing; `make up` twice names the STATE_DIR that
+runs; a cluster's stack is known as one without CLUSTER=1; and the stack on
+the embedded Valkey, the fallback where a machine has no redis-server.
 """
 
 import shutil
@@ -11,12 +13,60 @@ import pytest
 import redis
 
 from deploy import stack as stack_module
+from deploy.stack import CLUSTER_NODES, Stack, free_port, main
 from session_state import keys
 from tests.stack.shopper import Shopper
 
 pytestmark = pytest.mark.stack
 
 PASSWORD = "sturdy-kettle-93"
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    """The environment of a `make` command: set(STATE_DIR=...), with no CLUSTER, ports of its own."""
+    monkeypatch.delenv("CLUSTER", raising=False)
+    monkeypatch.setenv("HTTPS_PORT", str(free_port()))
+    monkeypatch.setenv("HTTP_PORT", str(free_port()))
+
+    def set_environment(**variables):
+        for name, value in variables.items():
+            monkeypatch.setenv(name, str(value))
+
+    return set_environment
+
+
+def test_down_where_no_stack_runs_says_so_and_stops_nothing(stack, environment, tmp_path, capsys):
+    environment(STATE_DIR=tmp_path / "elsewhere")
+
+    assert main(["down"]) == 0
+
+    said = capsys.readouterr().out
+    assert said == f"No stack is running for STATE_DIR={tmp_path / 'elsewhere'}.\n"
+    assert stack.health()[0] == 200
+
+
+def test_up_where_a_stack_runs_names_its_state_dir_and_starts_nothing(stack, environment, capsys):
+    environment(STATE_DIR=stack.state_dir)
+    workers = stack.gunicorn_workers()
+
+    assert main(["up"]) == 1
+
+    said = capsys.readouterr().err
+    assert f"A stack is already running for STATE_DIR={stack.state_dir};" in said
+    assert stack.gunicorn_workers() == workers
+    assert stack.health()[0] == 200
+
+
+def test_a_running_cluster_is_known_as_one_without_cluster_1(cluster_stack, environment):
+    """`make down` (and manage, redis-cli) after `CLUSTER=1 make up` stops and reaches all six nodes."""
+    environment(STATE_DIR=cluster_stack.state_dir)
+
+    found = Stack.from_environment()
+
+    assert found.cluster
+    assert set(CLUSTER_NODES) <= set(found.process_names)
+    assert found.redis_url == cluster_stack.redis_url
 
 
 def test_the_stack_runs_on_the_embedded_valkey_where_the_machine_has_no_redis(start_stack, monkeypatch):
