@@ -24,7 +24,7 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 CLUSTER_PYTEST := TEST_REDIS=cluster $(BIN)/python -m pytest -m "not stack and not browser and not one_redis"
 
-.PHONY: run up down test test-sqlite test-postgres test-cluster lint bench demos manage redis-cli clean help
+.PHONY: run up down sessions test test-sqlite test-postgres test-cluster lint bench demos manage redis-cli clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -43,6 +43,7 @@ help:
 	@echo "make demo-redis-crash              Redis killed: no persistence, an append-only file, Sentinel"
 	@echo "make demos                         every failure story, then one table of them"
 	@echo "make manage ARGS='createsuperuser'   a manage.py command on the running stack"
+	@echo "make sessions                        the stack's sessions, on one Redis or a cluster"
 	@echo "make redis-cli ARGS=monitor          redis-cli on the stack's Redis"
 
 # The shop's runtime: the virtual environment, requirements.txt, and where
@@ -123,6 +124,11 @@ demos: $(DEV_STAMP)
 
 manage: $(RUNTIME_STAMP)
 	$(BIN)/python -m deploy.stack manage $(ARGS)
+
+# The stack's sessions as the shop sees them, on one Redis or on every
+# primary of a cluster (session_state/management/commands/list_sessions.py).
+sessions: $(RUNTIME_STAMP)
+	$(BIN)/python -m deploy.stack manage list_sessions $(ARGS)
 
 redis-cli: $(RUNTIME_STAMP)
 	$(BIN)/python -m deploy.stack redis-cli $(ARGS)

@@ -867,7 +867,7 @@ def _banner(stack: Stack) -> str:
             if stack.cluster
             else f"Redis at {stack.redis_url}\n"
         )
-        + "  watch the sessions: make redis-cli ARGS=monitor"
+        + "  list the sessions: make sessions; watch them: make redis-cli ARGS=monitor"
         + (" (the first node: each node sees only its own slots)\n" if stack.cluster else "\n")
         + f"  state and logs: {stack.state_dir}\n"
     )

@@ -5,27 +5,46 @@ and the session its cookie names as Redis holds it, secrets' values hidden,
 with its clocks (stored_session, by the lab's live view). Never a session's
 key: a fingerprint names it.
 
-Called by the lab only.
+Called by the lab, and by `make sessions` (manage.py list_sessions), which
+lists every session on the stack's Redis for its operator's terminal, keys
+and all (every_session).
 """
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
 
+from ops.redis_cluster import primaries
+
 from . import keys
 from .connection import redis_client
-from .fields import FORMER_NAMES, LOGIN_AT, MEANINGS, PASSWORD_AT, SEEN_AT, STORED_NAMES, decode
+from .fields import (
+    CLIENT_AGENT,
+    CLIENT_IP,
+    FORMER_NAMES,
+    LOGIN_AT,
+    MEANINGS,
+    PASSWORD_AT,
+    SEEN_AT,
+    STORED_NAMES,
+    USER_ID,
+    decode,
+)
 from .sessions import is_ours
 from .store import slide_interval
 
 __all__ = [
+    "ListedSession",
     "SessionActivity",
     "StoredSession",
     "activity_of",
+    "every_session",
     "fingerprint_of",
     "stored_field_meanings",
     "stored_session",
@@ -135,3 +154,71 @@ _SHOWN_FIELDS = (set(MEANINGS) | set(FORMER_NAMES) | {SESSION_KEY, BACKEND_SESSI
 def stored_field_meanings() -> dict[str, str]:
     """What each name in a stored session means (fields.MEANINGS)."""
     return dict(MEANINGS)
+
+
+@dataclass(frozen=True)
+class ListedSession:
+    """A session as its operator lists them (every_session): its key, what it is, whose, and its clocks."""
+
+    key: str  # shop:session:{<owner's tag>}:<session id>: as good as the session's cookie
+    kind: str  # "visitor", "logged in" (a browser's login) or "API login"
+    user_id: str | None  # Django's user id, for a login
+    ttl_ms: int  # until it ends, unless it is used (and slides) before then
+    login_at: float | None
+    seen_at: float | None
+    client_ip: str
+    client_agent: str  # "Firefox 128 on Linux", as at login
+
+
+SESSION_KINDS = ("visitor", "logged in", "API login")
+
+
+def every_session(*, page: int = 1000) -> Iterator[ListedSession]:
+    """
+    Every session in the shop's Redis, browsers' and API logins', in no
+    particular order: for its operator's terminal (`make sessions`), never a
+    page. On a cluster, each primary in turn: a SCAN sees only the keys of
+    the node it is sent to, so one sent to a cluster (as redis-cli --scan
+    does) lists a third of them. SCAN, a page at a time, and never KEYS:
+    Redis serves the shop meanwhile. A session that ends during the walk is
+    left out, and one made during it may be.
+    """
+    for node in primaries(redis_client()):
+        found = node.scan_iter(match=f"{keys.PREFIX}:session:*", count=page)
+        while batch := list(islice(found, page)):
+            with node.pipeline(transaction=False) as pipeline:
+                for key in batch:
+                    pipeline.get(key).pttl(key)
+                # A slot being moved away answers MOVED for its keys: left out.
+                replies = pipeline.execute(raise_on_error=False)
+            for key, stored, ttl_ms in zip(batch, replies[0::2], replies[1::2]):
+                if isinstance(stored, Exception) or isinstance(ttl_ms, Exception) or ttl_ms < 0:
+                    continue
+                listed = _listed(key.decode() if isinstance(key, bytes) else key, stored, ttl_ms)
+                if listed is not None:
+                    yield listed
+
+
+def _listed(key: str, stored: bytes | None, ttl_ms: int) -> ListedSession | None:
+    session_id = key.rsplit(":", 1)[-1]
+    data = decode(stored)
+    if data is None or not (keys.is_session_id(session_id) or keys.is_token_login_id(session_id)):
+        return None
+    kind = (
+        "API login"
+        if keys.is_token_login_id(session_id)
+        else "logged in"
+        if keys.is_logged_in_id(session_id)
+        else "visitor"
+    )
+    user_id = data.get(USER_ID) if kind == "API login" else data.get(SESSION_KEY)
+    return ListedSession(
+        key=key,
+        kind=kind,
+        user_id=None if user_id is None else str(user_id),
+        ttl_ms=ttl_ms,
+        login_at=data.get(LOGIN_AT),
+        seen_at=data.get(SEEN_AT),
+        client_ip=data.get(CLIENT_IP, ""),
+        client_agent=data.get(CLIENT_AGENT, ""),
+    )

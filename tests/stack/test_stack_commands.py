@@ -1,20 +1,24 @@
 """
 What the Makefile's commands say and do around a running stack (deploy/stack.py's
-main, as `make up` and `make down` call it): `make down` where nothing
-runs says so and stops nothing; `make up` twice names the STATE_DIR that
-runs; a cluster's stack is known as one without CLUSTER=1; and the stack on
+main, as `make up`, `make down` and `make sessions` call it): `make down`
+where nothing runs says so and stops nothing; `make up` twice names the
+STATE_DIR that runs; `make sessions` lists the sessions on one Redis and on
+a cluster (whose stack is known as one without CLUSTER=1); and the stack on
 the embedded Valkey, the fallback where a machine has no redis-server.
 """
 
+import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 import redis
 
 from deploy import stack as stack_module
-from deploy.stack import CLUSTER_NODES, Stack, free_port, main
+from deploy.stack import BASE_DIR, CLUSTER_NODES, Stack, free_port, main
 from session_state import keys
+from tests.stack.products import create_test_products
 from tests.stack.shopper import Shopper
 
 pytestmark = pytest.mark.stack
@@ -59,7 +63,7 @@ def test_up_where_a_stack_runs_names_its_state_dir_and_starts_nothing(stack, env
 
 
 def test_a_running_cluster_is_known_as_one_without_cluster_1(cluster_stack, environment):
-    """`make down` (and manage, redis-cli) after `CLUSTER=1 make up` stops and reaches all six nodes."""
+    """`make down` (and manage, redis-cli, sessions) after `CLUSTER=1 make up` stops and reaches all six nodes."""
     environment(STATE_DIR=cluster_stack.state_dir)
 
     found = Stack.from_environment()
@@ -67,6 +71,41 @@ def test_a_running_cluster_is_known_as_one_without_cluster_1(cluster_stack, envi
     assert found.cluster
     assert set(CLUSTER_NODES) <= set(found.process_names)
     assert found.redis_url == cluster_stack.redis_url
+
+
+def test_make_sessions_runs_the_listing_through_the_stack():
+    planned = subprocess.run(
+        ["make", "-n", "sessions"], cwd=BASE_DIR, capture_output=True, text=True, check=True
+    )
+
+    assert "python -m deploy.stack manage list_sessions" in planned.stdout
+
+
+@pytest.mark.parametrize("which", ["stack", "cluster_stack"])
+def test_make_sessions_lists_every_session_on_one_redis_and_on_a_cluster(which, request, environment):
+    target = request.getfixturevalue(which)
+    products = create_test_products(target)
+    username = f"lister-{which}".replace("_", "-")
+    Shopper(target).register(username, PASSWORD)
+    logged_in = Shopper(target)
+    assert logged_in.login(username, PASSWORD).status_code == 302
+    visitors = []
+    for _ in range(12):
+        visitor = Shopper(target)
+        assert visitor.post(f"/cart/add/{products['cap-cup']}/", {"quantity": 1}).status_code == 302
+        visitors.append(visitor.session_id)
+    environment(STATE_DIR=target.state_dir)
+
+    # As `make sessions` runs it (CLUSTER unset: the stack says what it is).
+    listed = subprocess.run(
+        [sys.executable, "-m", "deploy.stack", "manage", "list_sessions"],
+        env={**os.environ, "DATABASE_URL": target.database.url},
+        cwd=BASE_DIR, capture_output=True, text=True, check=True, timeout=120,
+    ).stdout  # fmt: skip
+
+    lines = {line.split()[0]: line.split()[1:] for line in listed.splitlines()[1:-1]}
+    assert lines[keys.session(logged_in.session_id)][:3] == ["logged", "in", username]
+    assert all(lines[keys.session(visitor)][0] == "visitor" for visitor in visitors)
 
 
 def test_the_stack_runs_on_the_embedded_valkey_where_the_machine_has_no_redis(start_stack, monkeypatch):
