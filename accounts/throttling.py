@@ -97,17 +97,16 @@ def count_request(*, action: str, address: str, target: str) -> None:
     """
     Count one request of a kind that is limited whoever asks, "password-reset"
     or "registration": per client address, and per target (the e-mail
-    address it is for), in REQUEST_LIMIT_WINDOW. Raises UsedUp, and counts
-    nothing, past either limit.
+    address it is for; none when blank), in REQUEST_LIMIT_WINDOW. Raises
+    UsedUp, and counts nothing, past either limit.
     """
     per_address, per_target = {
         "password-reset": (settings.PASSWORD_RESETS_PER_ADDRESS, settings.PASSWORD_RESETS_PER_EMAIL),
         "registration": (settings.REGISTRATIONS_PER_ADDRESS, settings.REGISTRATIONS_PER_EMAIL),
     }[action]
-    counts = {
-        keys.request_count(action=action, kind="address", value=address or "unknown"): per_address,
-        keys.request_count(action=action, kind="target", value=_digest(target)): per_target,
-    }
+    counts = {keys.request_count(action=action, kind="address", value=address or "unknown"): per_address}
+    if target.strip():
+        counts[keys.request_count(action=action, kind="target", value=_digest(target))] = per_target
     wait = _reserve(counts, window=settings.REQUEST_LIMIT_WINDOW)
     if wait:
         raise UsedUp(wait)

@@ -96,15 +96,23 @@ def _throttled(request):
 
 
 class RegisterView(CreateView):
-    """Create an account and log it in at once; so many a client address and an e-mail address may make per hour."""
+    """
+    Create an account and log it in at once. Every attempt counts, refused
+    ones too (a taken username, a taken e-mail address, a mismatched
+    password), before the form is read: so many a client address and an
+    e-mail address may make per hour, and past that a taken username
+    answers the same 429 as a free one. So the form answers "is this name
+    taken?" (and "is this address?") only that many times per address.
+    """
 
     form_class = RegistrationForm
     template_name = "accounts/register.html"
 
+    def post(self, request, *args, **kwargs):
+        refused = _counted(request, action="registration", target=request.POST.get("email", ""))
+        return refused or super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        refused = _counted(self.request, action="registration", target=form.cleaned_data["email"])
-        if refused is not None:
-            return refused
         login(self.request, form.save())
         return redirect(settings.LOGIN_REDIRECT_URL)
 

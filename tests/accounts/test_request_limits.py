@@ -16,13 +16,15 @@ def client_at(address):
     return Client(headers={"X-Real-IP": address})
 
 
-def register(client, username, email):
+def register(client, username, email, *, confirmation="a-sturdy-passphrase-81"):
     password = "a-sturdy-passphrase-81"
-    form = {"username": username, "email": email, "password1": password, "password2": password}
+    form = {"username": username, "email": email, "password1": password, "password2": confirmation}
     return client.post("/accounts/register/", form)
 
 
-def test_a_reset_link_goes_to_the_shops_public_address_whatever_host_the_request_named(client, user, settings):
+def test_a_reset_link_goes_to_the_shops_public_address_whatever_host_the_request_named(
+    client, user, settings
+):
     settings.SHOP_PUBLIC_URL = "https://shop.example"
 
     client.post(RESET, {"email": user.email}, headers={"Host": "localhost:1337"})
@@ -51,7 +53,10 @@ def test_an_eleventh_reset_from_one_address_within_the_hour_answers_429(client, 
 
 def test_a_sixth_registration_from_one_address_within_the_hour_answers_429_and_makes_no_account(client, db):
     for n in range(5):
-        assert register(client_at("198.51.100.20"), f"newcomer{n}", f"newcomer{n}@example.com").status_code == 302
+        assert (
+            register(client_at("198.51.100.20"), f"newcomer{n}", f"newcomer{n}@example.com").status_code
+            == 302
+        )
 
     response = register(client_at("198.51.100.20"), "newcomer5", "newcomer5@example.com")
 
@@ -59,11 +64,48 @@ def test_a_sixth_registration_from_one_address_within_the_hour_answers_429_and_m
     assert not get_user_model().objects.filter(username="newcomer5").exists()
 
 
-def test_a_fourth_registration_with_one_e_mail_address_answers_429(db):
+def test_a_fourth_registration_attempt_with_one_e_mail_address_answers_429_whatever_the_client_address(db):
     for n in range(3):
-        assert register(client_at(f"198.51.100.3{n}"), f"twin{n}", "twin@example.com").status_code == 302
+        refused = register(
+            client_at(f"198.51.100.3{n}"), f"twin{n}", "twin@example.com", confirmation="a-typo"
+        )
+        assert refused.status_code == 200
 
-    assert register(client_at("198.51.100.39"), "twin3", "twin@example.com").status_code == 429
+    assert register(client_at("198.51.100.39"), "twin3", "Twin@Example.com").status_code == 429
+
+
+def test_registrations_refused_for_a_taken_username_are_counted_until_the_address_gets_429(user):
+    statuses = [
+        register(client_at("198.51.100.40"), "alice", f"guess{n}@example.com").status_code for n in range(20)
+    ]
+
+    assert statuses == [200] * 5 + [429] * 15
+
+
+def test_past_the_limit_a_taken_username_and_a_free_one_get_the_same_answer(user):
+    for n in range(5):
+        register(client_at("198.51.100.41"), f"probe{n}", f"probe{n}@example.com", confirmation="a-typo")
+
+    taken = register(client_at("198.51.100.41"), "alice", "taken@example.com")
+    free = register(client_at("198.51.100.41"), "nobody-has-this-name", "free@example.com")
+
+    assert (taken.status_code, taken.content) == (free.status_code, free.content)
+    assert taken.status_code == 429
+    assert not get_user_model().objects.filter(username="nobody-has-this-name").exists()
+
+
+def test_attempts_without_an_e_mail_address_share_no_count_of_their_own(db):
+    for n in range(4):
+        assert register(client_at(f"198.51.100.6{n}"), f"blank{n}", "").status_code == 200
+
+    assert register(client_at("198.51.100.69"), "blank9", "blank9@example.com").status_code == 302
+
+
+def test_showing_the_registration_form_is_no_attempt(client, db):
+    for _ in range(10):
+        assert client.get("/accounts/register/").status_code == 200
+
+    assert register(client, "newcomer", "newcomer@example.com").status_code == 302
 
 
 def rendered_while(action):
@@ -77,12 +119,16 @@ def rendered_while(action):
         action()
     finally:
         template_rendered.disconnect(note)
-    return [name for name in rendered if name.startswith("registration/password_reset_subject") or "email" in name]
+    return [
+        name for name in rendered if name.startswith("registration/password_reset_subject") or "email" in name
+    ]
 
 
 def test_a_reset_for_an_address_without_an_account_does_the_same_work_and_sends_nothing(client, user):
     known = rendered_while(lambda: client_at("198.51.100.50").post(RESET, {"email": user.email}))
     unknown = rendered_while(lambda: client_at("198.51.100.51").post(RESET, {"email": "nobody@example.com"}))
 
-    assert unknown == known == ["registration/password_reset_subject.txt", "accounts/password_reset_email.txt"]
+    assert (
+        unknown == known == ["registration/password_reset_subject.txt", "accounts/password_reset_email.txt"]
+    )
     assert [message.to for message in mail.outbox] == [[user.email]]
