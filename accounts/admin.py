@@ -5,12 +5,18 @@ from django.utils.translation import ngettext
 
 from session_state import user_sessions
 
+from .forms import ShopUserChangeForm
+
 User = get_user_model()
 
 
 class ShopUserAdmin(UserAdmin):
-    """Django's UserAdmin, plus ending every session of a user (a lost laptop, a leaked password)."""
+    """
+    Django's UserAdmin, plus ending every session of a user (a lost laptop,
+    a leaked password); its form refuses an e-mail address another account has.
+    """
 
+    form = ShopUserChangeForm
     actions = ("end_all_sessions",)
 
     @admin.action(description="End all sessions of the selected users")

@@ -1,20 +1,66 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, UserChangeForm, UserCreationForm
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 from django.template import loader
 
-from . import throttling
+from . import emails, throttling
 from .models import SavedAddress
 
 
-class RegistrationForm(UserCreationForm):
-    """Django's UserCreationForm (username, password1, password2) plus an e-mail."""
+class UniqueEmailMixin:
+    """
+    A user's form whose e-mail address may be no other account's, compared
+    case-insensitively (accounts.emails): refused as a taken username is.
+    """
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if emails.taken(email, by_other_than=self.instance.pk):
+            raise forms.ValidationError(emails.TAKEN, code="unique")
+        return email
+
+    def save_unless_taken(self):
+        """
+        save(), or None when the database refused what the form's questions
+        let through: another request took the address (or the username)
+        between them and this save, and the unique index (or column) caught
+        it. The form then has the error it would have had a moment later,
+        and no 500 is answered.
+        """
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError:
+            if not self.add_errors_of_a_lost_race():
+                raise
+            return None
+
+    def add_errors_of_a_lost_race(self) -> bool:
+        """Add the error of what is taken now; whether anything is."""
+        if not emails.taken(self.cleaned_data["email"], by_other_than=self.instance.pk):
+            return False
+        self.add_error("email", forms.ValidationError(emails.TAKEN, code="unique"))
+        return True
+
+
+class RegistrationForm(UniqueEmailMixin, UserCreationForm):
+    """Django's UserCreationForm (username, password1, password2) plus an e-mail, no other account's."""
 
     email = forms.EmailField(required=True, help_text="For order confirmations.")
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
+
+    def add_errors_of_a_lost_race(self) -> bool:
+        username_taken = self._meta.model._default_manager.filter(
+            username__iexact=self.cleaned_data["username"]
+        ).exists()
+        if username_taken:
+            error = self.instance.unique_error_message(self._meta.model, ["username"])
+            self.add_error("username", error)
+        return super().add_errors_of_a_lost_race() or username_taken
 
 
 class ReauthenticationForm(forms.Form):
@@ -33,7 +79,9 @@ class ReauthenticationForm(forms.Form):
         return password
 
 
-class EmailChangeForm(forms.ModelForm):
+class EmailChangeForm(UniqueEmailMixin, forms.ModelForm):
+    """The user's own e-mail address: no other account's (their own in another case is theirs)."""
+
     class Meta:
         model = get_user_model()
         fields = ("email",)
@@ -41,6 +89,10 @@ class EmailChangeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+
+
+class ShopUserChangeForm(UniqueEmailMixin, UserChangeForm):
+    """The admin's form for a user (Django's), refusing an address another account has (a blank one is nobody's)."""
 
 
 class SavedAddressForm(forms.ModelForm):

@@ -113,7 +113,10 @@ class RegisterView(CreateView):
         return refused or super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        login(self.request, form.save())
+        user = form.save_unless_taken()
+        if user is None:  # taken meanwhile by another registration
+            return self.form_invalid(form)
+        login(self.request, user)
         return redirect(settings.LOGIN_REDIRECT_URL)
 
 
@@ -232,6 +235,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @method_decorator(reauthentication_required, name="dispatch")
 class EmailChangeView(LoginRequiredMixin, UpdateView):
+    """
+    The user's e-mail address, no other account's. The answer tells whether
+    an address is taken, as a registration's does, so each attempt spends
+    one of the same counts (per client address, per e-mail address):
+    otherwise one account could ask about any number of addresses.
+    """
+
     form_class = EmailChangeForm
     template_name = "accounts/email_change.html"
     success_url = reverse_lazy("accounts:profile")
@@ -239,9 +249,15 @@ class EmailChangeView(LoginRequiredMixin, UpdateView):
     def get_object(self, queryset=None):
         return self.request.user
 
+    def post(self, request, *args, **kwargs):
+        refused = _counted(request, action="registration", target=request.POST.get("email", ""))
+        return refused or super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        if form.save_unless_taken() is None:  # taken meanwhile by another account
+            return self.form_invalid(form)
         messages.success(self.request, "Your e-mail address is changed.")
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
 
 @method_decorator(reauthentication_required, name="dispatch")
