@@ -385,7 +385,9 @@ LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
 
 # Password resets and registrations a client address, and an e-mail
 # address, may ask for per hour: each reset sends an e-mail, and each
-# registration makes an account (accounts/throttling.py).
+# registration makes an account (accounts/throttling.py). Every
+# registration attempt counts, refused ones too (and an e-mail change),
+# since each answers whether a username or an address is taken.
 PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "10"))
 PASSWORD_RESETS_PER_EMAIL = int(os.environ.get("PASSWORD_RESETS_PER_EMAIL", "3"))
 REGISTRATIONS_PER_ADDRESS = int(os.environ.get("REGISTRATIONS_PER_ADDRESS", "5"))
