@@ -118,9 +118,10 @@ def _reserve(counts: dict[str, int], *, window: int) -> int:
     return max(int(wait), 1) if wait else 0
 
 
-def throttled_response(request, retry_after: int):
-    """The 429 page for a refused attempt, saying when to try again."""
-    response = render(request, "429.html", {"retry_minutes": math.ceil(retry_after / 60)}, status=429)
+def throttled_response(request, retry_after: int, *, action: str = "password-check"):
+    """The 429 page for a refused attempt of an action ("password-check", "registration", "password-reset"), saying when to try again."""
+    context = {"action": action, "retry_minutes": math.ceil(retry_after / 60)}
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 

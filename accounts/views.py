@@ -86,7 +86,7 @@ def _counted(request, *, action: str, target: str):
     try:
         throttling.count_request(action=action, address=client_address(request), target=target)
     except throttling.UsedUp as used_up:
-        return throttling.throttled_response(request, used_up.retry_after)
+        return throttling.throttled_response(request, used_up.retry_after, action=action)
     return None
 
 
@@ -117,6 +117,7 @@ class RegisterView(CreateView):
         if user is None:  # taken meanwhile by another registration
             return self.form_invalid(form)
         login(self.request, user)
+        messages.success(self.request, f"Welcome to Hearth & Home, {user.get_username()}! Your account is ready.")
         return redirect(settings.LOGIN_REDIRECT_URL)
 
 

@@ -18,6 +18,12 @@ def test_registration_creates_the_account_and_logs_it_in(client, db):
     assert "carol" in client.get("/accounts/profile/").content.decode()
 
 
+def test_a_new_account_is_welcomed_by_name(client, db):
+    page = client.post("/accounts/register/", VALID, follow=True).content.decode()
+
+    assert "Welcome to Hearth &amp; Home, carol! Your account is ready." in page
+
+
 def test_mismatched_passwords_create_nothing_and_keep_what_was_typed(client, db):
     response = client.post("/accounts/register/", {**VALID, "password2": "something-else-42"})
 

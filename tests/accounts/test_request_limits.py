@@ -64,6 +64,26 @@ def test_a_sixth_registration_from_one_address_within_the_hour_answers_429_and_m
     assert not get_user_model().objects.filter(username="newcomer5").exists()
 
 
+def test_a_refused_registration_says_it_was_registrations_not_passwords(client, db):
+    for n in range(5):
+        register(client_at("198.51.100.21"), f"newcomer{n}", f"newcomer{n}@example.com")
+
+    page = register(client_at("198.51.100.21"), "newcomer5", "newcomer5@example.com").content.decode()
+
+    assert "too many attempts to create an account" in page
+    assert "wrong passwords" not in page
+
+
+def test_a_refused_reset_says_it_was_resets_not_passwords(client, db):
+    for n in range(10):
+        client.post(RESET, {"email": f"someone{n}@example.com"})
+
+    page = client.post(RESET, {"email": "someone-else@example.com"}).content.decode()
+
+    assert "Too many password resets" in page
+    assert "wrong passwords" not in page
+
+
 def test_a_fourth_registration_attempt_with_one_e_mail_address_answers_429_whatever_the_client_address(db):
     for n in range(3):
         refused = register(
