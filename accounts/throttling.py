@@ -46,6 +46,7 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django_redis import get_redis_connection
 
+from ops.clients import counted_as
 from session_state import keys
 from session_state.lua import LuaScript
 
@@ -77,7 +78,7 @@ class Reservation:
 
 def reserve_password_check(*, username: str, address: str) -> Reservation:
     """Count one password check for username from address, or raise PasswordChecksUsedUp."""
-    user, address = _digest(username), address or "unknown"
+    user, address = _digest(username), counted_as(address)
 
     def count(kind: str, value: str) -> str:
         return keys.request_count(action="password-check", kind=kind, value=value)
@@ -104,7 +105,7 @@ def count_request(*, action: str, address: str, target: str) -> None:
         "password-reset": (settings.PASSWORD_RESETS_PER_ADDRESS, settings.PASSWORD_RESETS_PER_EMAIL),
         "registration": (settings.REGISTRATIONS_PER_ADDRESS, settings.REGISTRATIONS_PER_EMAIL),
     }[action]
-    counts = {keys.request_count(action=action, kind="address", value=address or "unknown"): per_address}
+    counts = {keys.request_count(action=action, kind="address", value=counted_as(address)): per_address}
     if target.strip():
         counts[keys.request_count(action=action, kind="target", value=_digest(target))] = per_target
     wait = _reserve(counts, window=settings.REQUEST_LIMIT_WINDOW)

@@ -21,14 +21,13 @@ own), in the API's error format (api.errors), or RFC 6749 §5.2's for the
 OAuth endpoints. Redis not answering is the API's 503, as anywhere else.
 """
 
-import ipaddress
 from functools import wraps
 
 from django.conf import settings
 from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
 
-from ops.clients import client_address
+from ops.clients import client_address, counted_as
 from ops.redis_cluster import REDIS_FAILURES
 from session_state import api_logins
 
@@ -86,15 +85,4 @@ def _client(group: str, request) -> str:
     login_id = live_login_id(request)
     if login_id is not None:
         return f"login:{login_id}"
-    return f"address:{_network(client_address(request))}"
-
-
-def _network(address: str) -> str:
-    """The address, or for IPv6 its /64: a host that holds a /64 could count from each of its addresses."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address or "unknown"
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address) + "/64"
-    return str(parsed)
+    return f"address:{counted_as(client_address(request))}"

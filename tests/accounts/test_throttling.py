@@ -59,6 +59,17 @@ def test_failures_from_one_address_do_not_stop_the_owner_logging_in_from_another
     assert response.status_code == 302
 
 
+def test_an_ipv6_host_counts_as_its_whole_64_not_as_each_of_its_addresses(user, password):
+    for n in range(5):
+        fail_logins(client_at(f"2001:db8:1:2::{n + 1:x}"), 1)
+
+    same_host = client_at("2001:db8:1:2:ffff::9").post(LOGIN, {"username": "alice", "password": password})
+    next_network = client_at("2001:db8:1:3::1").post(LOGIN, {"username": "alice", "password": password})
+
+    assert same_host.status_code == 429
+    assert next_network.status_code == 302
+
+
 def test_guesses_at_a_username_from_two_hundred_addresses_stop_at_its_budget_of_a_hundred(user):
     statuses = [
         client_at(f"198.51.100.{number + 1}")
