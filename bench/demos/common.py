@@ -11,6 +11,10 @@ from deploy.stack import BASE_DIR, Stack, free_port
 
 PASSWORD = "sturdy-kettle-93"
 DEMO_DIR = BASE_DIR / "var" / "demo"
+SESSION_COOKIE = "__Host-shop_session"
+# The stack's certificate and cookies are for "localhost"; requests's cookie
+# jar files that host's cookies under "localhost.local".
+COOKIE_DOMAIN = "localhost.local"
 
 
 @dataclass(frozen=True)
@@ -52,15 +56,31 @@ class Browser:
         page = self.get(path).text
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         return self.http.post(
-            self.stack.url + path, data={**data, "csrfmiddlewaretoken": token}, allow_redirects=False, timeout=10
+            self.stack.url + path,
+            data={**data, "csrfmiddlewaretoken": token},
+            allow_redirects=False,
+            timeout=10,
         )
 
     def register(self, username):
-        fields = {"username": username, "email": f"{username}@example.com", "password1": PASSWORD, "password2": PASSWORD}
+        fields = {
+            "username": username,
+            "email": f"{username}@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        }
         return self.post_form("/accounts/register/", fields)
 
     def logged_in(self) -> bool:
         return self.get("/accounts/profile/").status_code == 200
+
+    def session_id(self) -> str | None:
+        """The session cookie this browser would send now; None once the shop deleted it."""
+        return self.http.cookies.get(SESSION_COOKIE, domain=COOKIE_DOMAIN)
+
+    def set_session_id(self, session_id: str) -> None:
+        """Put a session id in the cookie jar (a cookie injection; or a cookie kept that the shop deleted)."""
+        self.http.cookies.set(SESSION_COOKIE, session_id, domain=COOKIE_DOMAIN, path="/", secure=True)
 
 
 def start_stack(name: str, backend: str, workers: int, **options) -> Stack:

@@ -5,11 +5,6 @@ from dataclasses import dataclass
 
 from .common import PASSWORD, Browser, Finding, start_stack, title, unique
 
-SESSION_COOKIE = "__Host-shop_session"
-# The stack's certificate and cookies are for "localhost"; requests's cookie
-# jar files that host's cookies under "localhost.local".
-COOKIE_DOMAIN = "localhost.local"
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -78,7 +73,7 @@ def attack(stack, *, victim_name: str) -> Outcome:
     print("  2. the attacker plants it in the victim's browser (a cookie injection)")
 
     login = victim.post_form("/accounts/login/", {"username": victim_name, "password": PASSWORD})
-    victim_id = victim.http.cookies.get(SESSION_COOKIE, domain=COOKIE_DOMAIN)
+    victim_id = victim.session_id()
     victim_logged_in = victim.logged_in()
     kept = "THE PLANTED ID, KEPT" if victim_id == planted_id else "a new id"
     print(f"  3. the victim logs in as {victim_name} ({login.status_code})")
@@ -108,7 +103,7 @@ def attack(stack, *, victim_name: str) -> Outcome:
 
 def plant(browser: Browser, session_id: str) -> None:
     """Put a session id in a browser's cookie jar, as a cookie injection would."""
-    browser.http.cookies.set(SESSION_COOKIE, session_id, domain=COOKIE_DOMAIN, path="/", secure=True)
+    browser.set_session_id(session_id)
 
 
 def take_a_session_id(browser: Browser) -> str:
@@ -122,7 +117,7 @@ def take_a_session_id(browser: Browser) -> str:
         allow_redirects=False,
         timeout=10,
     )
-    return browser.http.cookies.get(SESSION_COOKIE, domain=COOKIE_DOMAIN)
+    return browser.session_id()
 
 
 def describe_attacker(outcome: Outcome) -> str:
