@@ -15,6 +15,9 @@ SESSION_COOKIE = "__Host-shop_session"
 # The stack's certificate and cookies are for "localhost"; requests's cookie
 # jar files that host's cookies under "localhost.local".
 COOKIE_DOMAIN = "localhost.local"
+# Seconds a demo's request may take. Generous: on a two-core machine shared
+# with other work, a registration (bcrypt) behind four others took over 10.
+REQUEST_TIMEOUT = 30
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Browser:
         self.http.headers["Origin"] = stack.url
 
     def get(self, path):
-        return self.http.get(self.stack.url + path, allow_redirects=False, timeout=10)
+        return self.http.get(self.stack.url + path, allow_redirects=False, timeout=REQUEST_TIMEOUT)
 
     def post_form(self, path, data):
         page = self.get(path).text
@@ -59,7 +62,7 @@ class Browser:
             self.stack.url + path,
             data={**data, "csrfmiddlewaretoken": token},
             allow_redirects=False,
-            timeout=10,
+            timeout=REQUEST_TIMEOUT,
         )
 
     def register(self, username):
