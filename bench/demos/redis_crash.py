@@ -12,7 +12,7 @@ import redis
 
 from deploy.stack import SENTINEL_SERVICE
 
-from .common import PASSWORD, Browser, Finding, start_stack, title, unique
+from .common import PASSWORD, REQUEST_TIMEOUT, Browser, Finding, start_stack, title, unique
 
 USERS = 10
 LINES = 3  # cart lines each user adds, a product each
@@ -24,10 +24,18 @@ DEADLINE = 30  # seconds to wait for anything that should take a few
 
 @dataclass
 class Outcome:
-    logged_out: int
+    logged_out: int  # of the USERS logged in before the crash
     lines_before: int
     lines_lost: int
     window: float | None = None  # Sentinel: seconds from the kill until every user's page loaded again
+
+    @property
+    def still_logged_in(self) -> int:
+        return USERS - self.logged_out
+
+    @property
+    def lines_kept(self) -> int:
+        return self.lines_before - self.lines_lost
 
 
 class Shopper(Browser):
@@ -45,7 +53,7 @@ class Shopper(Browser):
             f"{self.stack.url}/cart/add/{product_id}/",
             data={"quantity": 1, "csrfmiddlewaretoken": token},
             allow_redirects=False,
-            timeout=10,
+            timeout=REQUEST_TIMEOUT,
         )
 
     def cart_lines(self) -> int:
@@ -76,6 +84,20 @@ def run() -> Finding:
         persistent=True,
     )
     sentinel = _sentinel_act()
+    title("Before the crash, and after it")
+    print(
+        f"  before the crash: {USERS} users logged in, {none.lines_before} cart lines in all (each run alike)"
+    )
+    print(f"  {'after it':<44}{'still logged in':>17}{'cart lines still there':>25}")
+    for letter, what, outcome in [
+        ("a", "no persistence, restarted", none),
+        ("b", "append-only file (everysec), restarted", aof),
+        ("c", "Sentinel, the replica promoted", sentinel),
+    ]:
+        print(
+            f"  ({letter}) {what:<40}{f'{outcome.still_logged_in} of {USERS}':>17}"
+            f"{f'{outcome.lines_kept} of {outcome.lines_before}':>25}"
+        )
     print(
         "\nA Redis that keeps nothing on disk comes back empty: every session and every cart is gone,\n"
         "and everyone must log in again to an empty cart. The shop's Redis writes every change to its\n"
@@ -92,13 +114,13 @@ def run() -> Finding:
     return Finding(
         story="Redis failure (the crash)",
         what_broke=(
-            f"no persistence: {none.logged_out} of {USERS} logged out, "
-            f"{none.lines_lost} of {none.lines_before} cart lines lost"
+            f"no persistence: still logged in {none.still_logged_in} of {USERS}, "
+            f"cart lines kept {none.lines_kept} of {none.lines_before}"
         ),
         what_the_shop_does="append-only file (everysec); Sentinel failover",
         measured=(
-            f"AOF: {aof.logged_out} logged out, {aof.lines_lost} lines lost; "
-            f"Sentinel: {sentinel.logged_out}, {sentinel.lines_lost}, back after {sentinel.window:.1f} s"
+            f"AOF: still logged in {aof.still_logged_in} of {USERS}, lines kept {aof.lines_kept}; "
+            f"Sentinel: {sentinel.still_logged_in}, {sentinel.lines_kept}, back after {sentinel.window:.1f} s"
         ),
     )
 
@@ -193,7 +215,10 @@ def _shoppers_with_carts(stack, name: str) -> tuple[list[Shopper], int]:
 
 
 def _count_losses(shoppers: list[Shopper], lines_before: int) -> Outcome:
-    """Who is logged out now; and the cart lines each has, counted logged in (again, where logged out)."""
+    """
+    Who is still logged in; and the cart lines each has, counted logged in:
+    a user the crash logged out logs in again first, as they would to look.
+    """
 
     def lines_and_whether_logged_out(shopper):
         if shopper.logged_in():
@@ -207,9 +232,10 @@ def _count_losses(shoppers: list[Shopper], lines_before: int) -> Outcome:
     lines_after = sum(lines for lines, _was_logged_out in counted)
     logged_out = sum(was_logged_out for _lines, was_logged_out in counted)
     outcome = Outcome(logged_out, lines_before, lines_before - lines_after)
+    again = f" (the {logged_out} logged out logged in again to look)" if logged_out else ""
     print(
-        f"  => {outcome.logged_out} of {USERS} users logged out; {outcome.lines_lost} of {lines_before} "
-        "cart lines lost (counted logged in, again where logged out)"
+        f"  => logged in before the crash: {USERS}; still logged in after: {outcome.still_logged_in}\n"
+        f"  => cart lines before the crash: {lines_before}; still there after: {outcome.lines_kept}{again}"
     )
     return outcome
 

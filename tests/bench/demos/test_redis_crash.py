@@ -17,36 +17,52 @@ def demo():
 
 
 @pytest.fixture(scope="module")
-def losses(demo):
-    """{act: (users logged out, cart lines lost, lines before)}: (a) no persistence, (b) AOF, (c) Sentinel."""
+def outcomes(demo):
+    """{act: (still logged in, cart lines still there, lines before)}: (a) no persistence, (b) AOF, (c) Sentinel."""
     _finding, report = demo
-    counted = re.findall(r"=> (\d+) of 10 users logged out; (\d+) of (\d+) cart lines lost", report)
+    counted = re.findall(
+        r"=> logged in before the crash: 10; still logged in after: (\d+)\n"
+        r"  => cart lines before the crash: (\d+); still there after: (\d+)",
+        report,
+    )
     assert len(counted) == 3, report
-    return {act: tuple(map(int, numbers)) for act, numbers in zip("abc", counted, strict=True)}
+    return {
+        act: (int(still), int(kept), int(before))
+        for act, (still, before, kept) in zip("abc", counted, strict=True)
+    }
 
 
-def test_without_persistence_a_redis_crash_logs_everyone_out(losses):
-    assert losses["a"][0] == 10
+def test_without_persistence_a_redis_crash_logs_everyone_out(outcomes):
+    assert outcomes["a"][0] == 0
 
 
-def test_without_persistence_a_redis_crash_loses_every_cart_line(losses):
-    assert losses["a"][1:] == (30, 30)
+def test_without_persistence_a_redis_crash_loses_every_cart_line(outcomes):
+    assert outcomes["a"][1:] == (0, 30)
 
 
-def test_with_the_append_only_file_a_redis_crash_logs_nobody_out(losses):
-    assert losses["b"][0] == 0
+def test_with_the_append_only_file_a_redis_crash_logs_nobody_out(outcomes):
+    assert outcomes["b"][0] == 10
 
 
-def test_with_the_append_only_file_a_redis_crash_loses_no_cart_line(losses):
-    assert losses["b"][1:] == (0, 30)
+def test_with_the_append_only_file_a_redis_crash_loses_no_cart_line(outcomes):
+    assert outcomes["b"][1:] == (30, 30)
 
 
-def test_with_sentinel_a_killed_primary_logs_nobody_out(losses):
-    assert losses["c"][0] == 0
+def test_with_sentinel_a_killed_primary_logs_nobody_out(outcomes):
+    assert outcomes["c"][0] == 10
 
 
-def test_with_sentinel_a_killed_primary_loses_no_cart_line(losses):
-    assert losses["c"][1:] == (0, 30)
+def test_with_sentinel_a_killed_primary_loses_no_cart_line(outcomes):
+    assert outcomes["c"][1:] == (30, 30)
+
+
+def test_the_report_ends_with_before_and_after_side_by_side_in_plain_words(demo, outcomes):
+    _finding, report = demo
+    summary = report.split("Before the crash, and after it")[1]
+
+    assert "before the crash: 10 users logged in, 30 cart lines in all" in summary
+    rows = re.findall(r"^  \(([abc])\) .+?(\d+) of 10 +(\d+) of 30$", summary, flags=re.MULTILINE)
+    assert rows == [(act, str(still), str(kept)) for act, (still, kept, _before) in outcomes.items()]
 
 
 def test_with_sentinel_the_demo_measures_a_failover_window_in_which_pages_failed(demo):
