@@ -13,10 +13,19 @@ Ending a session deletes its key: its next request, on whatever worker,
 finds no session. Index entries whose session has expired are pruned
 whenever the index is read, so it never grows without bound, and the index
 itself expires when the newest session it lists would.
+
+Where the session lab is on (SESSION_LAB), a session ended by another
+request than its own (ENDED_BY) leaves a note of why beside where it was,
+for as long as it could have lived idle, so that the lab of the browser
+that held it can tell its end from a timeout (session_state.inspection).
+Written by the same script that ends it: no round trip more, and nothing
+at all where the lab is off.
 """
 
+import json
 import math
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,6 +36,17 @@ from . import keys, revocations
 from .connection import redis_client, wait_for_a_replica
 from .fields import CLIENT_AGENT, CLIENT_IP, LOGIN_AT, SEEN_AT, decode
 from .lua import LuaScript
+
+# Why another request than a session's own ended it (end_listed's why=),
+# in words that follow "Your session ..." (the session lab shows them).
+ENDED_BY = {
+    "another device": "was ended from another device (the sessions page)",
+    "password changed": "was ended by a password change on another device, which ends every other session",
+    "every session": "was ended with every other session of its user (a password reset, an administrator, "
+    "or a logout from every device)",
+    "account deactivated": "was ended when its user's account was deactivated",
+    "too many sessions": "was ended by a login elsewhere: the oldest of too many sessions",
+}
 
 _BIND = LuaScript(__file__, "bind.lua")
 _END_LISTED = LuaScript(__file__, "end_listed.lua")
@@ -96,25 +116,25 @@ def list_sessions(*, tag: str, current_public_id: str | None = None) -> list[Use
     return sorted(sessions, key=lambda session: session.started, reverse=True)
 
 
-def end(*, tag: str, public_ids: list[str]) -> int:
-    """End these sessions of the user (from any device, or their own logout); how many ended."""
+def end(*, tag: str, public_ids: list[str], why: str | None = None) -> int:
+    """End these sessions of the user (from any device, or their own logout); how many ended. why: ENDED_BY."""
     if not public_ids:
         return 0
     index = redis_client().hmget(keys.user_sessions(tag), public_ids)
     listed = {
         public_id: session_id.decode() for public_id, session_id in zip(public_ids, index) if session_id
     }
-    return end_listed(tag=tag, listed=listed)
+    return end_listed(tag=tag, listed=listed, why=why)
 
 
-def end_all(*, tag: str, except_public_id: str | None = None) -> int:
-    """End every session of the user (but one, if named); how many ended."""
+def end_all(*, tag: str, except_public_id: str | None = None, why: str | None = None) -> int:
+    """End every session of the user (but one, if named); how many ended. why: ENDED_BY."""
     listed = {
         public_id.decode(): session_id.decode()
         for public_id, session_id in redis_client().hgetall(keys.user_sessions(tag)).items()
     }
     listed.pop(except_public_id, None)
-    return end_listed(tag=tag, listed=listed)
+    return end_listed(tag=tag, listed=listed, why=why)
 
 
 def end_oldest_beyond(*, tag: str, limit: int, keep_public_id: str) -> int:
@@ -125,12 +145,15 @@ def end_oldest_beyond(*, tag: str, limit: int, keep_public_id: str) -> int:
     # entry); one without would be no older than the rest.
     by_age = sorted(live, key=lambda public_id: live[public_id][1].get(LOGIN_AT, math.inf))
     surplus = by_age[: max(0, len(by_age) - (limit - 1))]
-    return end_listed(tag=tag, listed={public_id: live[public_id][0] for public_id in surplus})
+    return end_listed(
+        tag=tag, listed={public_id: live[public_id][0] for public_id in surplus}, why="too many sessions"
+    )
 
 
-def end_listed(*, tag: str, listed: dict[str, str]) -> int:
+def end_listed(*, tag: str, listed: dict[str, str], why: str | None = None) -> int:
     """
-    End sessions as the index listed them (public id -> session id), each with its entry.
+    End sessions as the index listed them (public id -> session id), each with its entry;
+    why (ENDED_BY) noted beside each where the session lab is on.
 
     A session given a new id since the index was read (a re-authentication
     on another worker) is answered back as moved, and ended under its new
@@ -144,14 +167,26 @@ def end_listed(*, tag: str, listed: dict[str, str]) -> int:
             public_id for public_id, session_id in listed.items() if keys.is_token_login_id(session_id)
         ]
     )
+    note = json.dumps({"why": why, "at": time.time()}) if why and settings.SESSION_LAB else ""
     ended = 0
     for _attempt in range(10):
         if not listed:
             break
         count, moved = _END_LISTED(
             client=redis_client(),
-            keys=[keys.user_sessions(tag), *(keys.session(session_id) for session_id in listed.values())],
-            args=[value for public_id, session_id in listed.items() for value in (public_id, session_id)],
+            keys=[
+                keys.user_sessions(tag),
+                *(
+                    key
+                    for session_id in listed.values()
+                    for key in (keys.session(session_id), keys.session_end(session_id))
+                ),
+            ],
+            args=[
+                note,
+                settings.SESSION_COOKIE_AGE,
+                *(value for public_id, session_id in listed.items() for value in (public_id, session_id)),
+            ],
         )
         ended += count
         if count:

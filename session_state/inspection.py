@@ -1,9 +1,10 @@
 """
 What the session lab (lab/) reads: a visitor watching their own session.
 What a request did with its session (activity_of, by the lab's recorder),
-and the session its cookie names as Redis holds it, secrets' values hidden,
-with its clocks (stored_session, by the lab's live view). Never a session's
-key: a fingerprint names it.
+the session its cookie names as Redis holds it, secrets' values hidden,
+with its clocks (stored_session, by the lab's live view), and why another
+request ended it, where one did (noted_end). Never a session's key: a
+fingerprint names it.
 
 Called by the lab, and by `make sessions` (manage.py list_sessions), which
 lists every session on the stack's Redis for its operator's terminal, keys
@@ -36,16 +37,20 @@ from .fields import (
     USER_ID,
     decode,
 )
+from .index import ENDED_BY
 from .sessions import is_ours
 from .store import slide_interval
 
 __all__ = [
+    "ENDED_BY",
     "ListedSession",
     "SessionActivity",
+    "SessionEnd",
     "StoredSession",
     "activity_of",
     "every_session",
     "fingerprint_of",
+    "noted_end",
     "stored_field_meanings",
     "stored_session",
 ]
@@ -65,6 +70,8 @@ class SessionActivity:
     password_event: str | None  # "re-authenticated", "password changed", or None
     found_ended: bool  # the logged-in session presented had ended (timed out, or ended elsewhere)
     found_gone: bool  # the id presented named no session (found_ended, or a visitor's that timed out)
+    times_out_at: float | None  # when Redis expires it unless a request slides it; None if unread
+    times_out_by: str | None  # which timeout that is: "idle timeout" or "absolute timeout"
 
 
 def activity_of(session: SessionBase) -> SessionActivity | None:
@@ -74,13 +81,27 @@ def activity_of(session: SessionBase) -> SessionActivity | None:
     """
     if not is_ours(session):
         return None
+    read = session.session_key is not None and session.loaded
+    times_out_at, times_out_by = _timeout(session._session_cache) if read else (None, None)
     return SessionActivity(
         fingerprint=fingerprint_of(session.session_key),
         logged_in=session.is_logged_in_session,
         password_event=session.password_event,
         found_ended=session.ended,
         found_gone=session.presented_gone,
+        times_out_at=times_out_at,
+        times_out_by=times_out_by,
     )
+
+
+def _timeout(data: dict) -> tuple[float | None, str | None]:
+    """When a session with this data times out, and by which timeout: the earlier of the two."""
+    seen_at, login_at = data.get(SEEN_AT), data.get(LOGIN_AT)
+    idle_ends_at = seen_at + settings.SESSION_COOKIE_AGE if seen_at else None
+    absolute_ends_at = login_at + settings.SESSION_ABSOLUTE_TIMEOUT if login_at else None
+    if absolute_ends_at is not None and (idle_ends_at is None or absolute_ends_at <= idle_ends_at):
+        return absolute_ends_at, "absolute timeout"
+    return idle_ends_at, "idle timeout" if idle_ends_at is not None else None
 
 
 @dataclass(frozen=True)
@@ -131,6 +152,32 @@ def stored_session(*, session_id: str | None) -> StoredSession | None:
         idle_timeout=settings.SESSION_COOKIE_AGE,
         absolute_timeout=settings.SESSION_ABSOLUTE_TIMEOUT,
     )
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """Why another request than the session's own ended it, and when (never a timeout: Redis notes none)."""
+
+    why: str  # a key of ENDED_BY
+    at: float
+
+
+def noted_end(*, session_id: str | None) -> SessionEnd | None:
+    """
+    Why the session a request's own cookie names was ended by another
+    request (from another device, by a password change...), as
+    session_state.index noted it where the lab is on, in one round trip;
+    None where nothing was noted: the session is alive, timed out, was
+    logged out in its own browser, or the note has expired (it lives as
+    long as the session could have lived idle).
+    """
+    if not keys.is_session_id(session_id):
+        return None
+    noted = redis_client().get(keys.session_end(session_id))
+    if noted is None:
+        return None
+    note = json.loads(noted)
+    return SessionEnd(why=note["why"], at=note["at"])
 
 
 def _without_secrets(stored: bytes) -> str:

@@ -16,6 +16,7 @@ needs in one round trip lives in one Redis Cluster slot:
     shop:user-record:{tag}            what a request needs of the user (session_state.user_records)
     shop:authorization-code:{tag}:<hash>  an OAuth authorization code, for 60 s (session_state.authorization_codes)
     shop:idempotency-key:{tag}:<key>  an API request's Idempotency-Key, bound to the request's fingerprint
+    shop:session-end:{tag}:<session id>  why another request ended the session, for the session lab (where it is on)
 
 An API login (session_state.token_logins) is a session too, under an id
 marked "t" that is never a cookie: its key is shop:session:{tag}:t..., and
@@ -125,6 +126,11 @@ def is_logged_in_id(session_id: str) -> bool:
 
 def session(session_id: str) -> str:
     return f"{PREFIX}:session:{{{tag_of(session_id)}}}:{session_id}"
+
+
+def session_end(session_id: str) -> str:
+    """Why another request ended this session (session_state.index), beside where it was."""
+    return f"{PREFIX}:session-end:{{{tag_of(session_id)}}}:{session_id}"
 
 
 def user_sessions(tag: str) -> str:

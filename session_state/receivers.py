@@ -107,7 +107,7 @@ def end_sessions_of_inactive_users(sender, instance, **kwargs):
     if tag is not None:  # never logged in: no sessions
         # Once the change is committed: a login on another worker until then
         # still finds the user active, and its session must end too.
-        transaction.on_commit(lambda: index.end_all(tag=tag))
+        transaction.on_commit(lambda: index.end_all(tag=tag, why="account deactivated"))
 
 
 @receiver(

@@ -34,10 +34,21 @@ def sessions_of(*, user, current: SessionBase | None) -> list[UserSession]:
 
 def end_session(*, user, public_id: str) -> bool:
     """End one of the user's sessions, whichever device it is on; False if there is none."""
-    return bool(index.end(tag=tag_of_user(user), public_ids=[public_id]))
+    return bool(index.end(tag=tag_of_user(user), public_ids=[public_id], why="another device"))
 
 
 def end_all_sessions(*, user, except_session: SessionBase | None = None) -> int:
-    """End every session of the user, but except_session if given; how many ended."""
-    keep = public_id_of(except_session) if except_session is not None else None
-    return index.end_all(tag=tag_of_user(user), except_public_id=keep)
+    """
+    End every session of the user, but except_session if given; how many
+    ended. Why, as the session lab tells it: from the device of
+    except_session, by a password change if its user has just changed
+    theirs there (note_password_entry), or all at once where none is kept.
+    """
+    if except_session is None:
+        return index.end_all(tag=tag_of_user(user), why="every session")
+    why = (
+        "password changed" if getattr(except_session, "password_event", None) == "password changed" else None
+    )
+    return index.end_all(
+        tag=tag_of_user(user), except_public_id=public_id_of(except_session), why=why or "another device"
+    )

@@ -23,6 +23,7 @@ OWNERS = 500
 def keys_of_a_user(tag: str) -> list[str]:
     return [
         keys.session(keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=tag)),
+        keys.session_end(keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=tag)),
         keys.session(keys.new_session_id(mark=keys.TOKEN_LOGIN_MARK, tag=tag)),
         keys.user_sessions(tag),
         keys.user_record(tag),
