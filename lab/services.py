@@ -13,11 +13,11 @@ KEPT_SECONDS = 3600
 _RECORD = LuaScript(__file__, "record.lua")
 
 
-def record_request(*, lab_id: str, entry: dict, session_ended: bool) -> None:
+def record_request(*, lab_id: str, entry: dict) -> None:
     """
-    Add a request to the browser's log, in one round trip. The log starts
-    again where the request ended its session (session_ended), or came with
-    another session than the log's last (record.lua).
+    Add a request to the browser's log, in one round trip. The log goes on
+    through the ends of sessions (the lab tells them); it starts again where
+    the request came with another session than the log's last (record.lua).
     """
     _RECORD(
         client=redis_client(),
@@ -25,7 +25,6 @@ def record_request(*, lab_id: str, entry: dict, session_ended: bool) -> None:
         args=[
             json.dumps(entry, separators=(",", ":")),
             entry["fingerprint_before"] or "",
-            "1" if session_ended else "0",
             KEPT_REQUESTS,
             KEPT_SECONDS,
         ],

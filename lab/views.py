@@ -14,9 +14,15 @@ def lab_page(request):
     """
     The lab: its page is drawn by static/lab/lab.js from the feed. Opening
     it gives the browser a lab cookie (if it has none), from which on its
-    requests are recorded for it, and for it alone.
+    requests are recorded for it, and for it alone, this one first
+    (lab.middleware): the session as the lab found it.
     """
-    response = render(request, "lab/lab.html", {"feed_url": settings.SESSION_LAB_FEED_PATH})
+    response = render(
+        request,
+        "lab/lab.html",
+        # The CSRF cookie's name: a logout form the page draws after a login elsewhere takes its token from it.
+        {"feed_url": settings.SESSION_LAB_FEED_PATH, "csrf_cookie_name": settings.CSRF_COOKIE_NAME},
+    )
     if lab_id_of(request.COOKIES.get(settings.SESSION_LAB_COOKIE_NAME)) is None:
         response.set_cookie(
             settings.SESSION_LAB_COOKIE_NAME,

@@ -1,27 +1,25 @@
 -- A request of a browser that opened the lab, into its log (lab/services.py).
--- The log follows one session of the browser: it starts again when that
--- session has ended (a logout, a timeout found), and when the session the
--- request came with is not the one the log saw last (it changed out of the
--- lab's sight): what the lab shows is never an earlier visitor's.
+-- The log follows the browser's sessions one after another, their ends
+-- among them (a logout, a timeout, an end from another device), so that
+-- the lab can tell the whole life of each. It starts again only when the
+-- session the request came with is not the one the log saw last: it
+-- changed out of the lab's sight (another cookie jar), and what the lab
+-- shows is never another's.
 local log = KEYS[1]
 local entry = ARGV[1]
 local fingerprint_before = ARGV[2] -- "" for none
-local restart = ARGV[3] == "1"
-local keep = tonumber(ARGV[4])
-local ttl_seconds = tonumber(ARGV[5])
+local keep = tonumber(ARGV[3])
+local ttl_seconds = tonumber(ARGV[4])
 
-if not restart then
-  local newest = redis.call("LINDEX", log, 0)
-  if newest then
-    local last = cjson.decode(newest)["fingerprint"]
-    if last == cjson.null then
-      last = ""
-    end
-    restart = last ~= fingerprint_before
+local newest = redis.call("LINDEX", log, 0)
+if newest then
+  local last = cjson.decode(newest)["fingerprint"]
+  if last == cjson.null then
+    last = ""
   end
-end
-if restart then
-  redis.call("DEL", log)
+  if last ~= fingerprint_before then
+    redis.call("DEL", log)
+  end
 end
 redis.call("LPUSH", log, entry)
 redis.call("LTRIM", log, 0, keep - 1)

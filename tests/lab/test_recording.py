@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 
 from lab.middleware import LabRecorderMiddleware
-from tests.lab.feed import feed
+from tests.lab.feed import feed, routes
 from tests.shopping import add
 
 
@@ -24,13 +24,23 @@ def test_a_browser_that_never_opened_the_lab_is_not_recorded(client, mug):
     client.get("/")
     client.get("/lab/")  # only now
 
-    assert feed(client)["requests"] == []
+    assert routes(feed(client)) == ["/lab/"]
+
+
+def test_opening_the_lab_is_recorded_where_its_story_starts(client, mug):
+    add(client, mug)
+
+    client.get("/lab/")
+
+    (opening,) = feed(client)["requests"]
+    assert opening["opened_lab"] is True
+    assert opening["fingerprint"] == feed(client)["session"]["fingerprint"]
 
 
 def test_a_request_is_recorded_with_its_worker_route_and_round_trips(lab_client, mug):
     lab_client.get(mug.get_absolute_url())
 
-    (request,) = feed(lab_client)["requests"]
+    request = feed(lab_client)["requests"][0]
     assert request["route"] == "/products/<slug:slug>/"
     assert request["status"] == 200
     assert request["worker"].endswith(f":{os.getpid()}")
@@ -89,18 +99,17 @@ def test_a_logout_is_recorded_as_the_end_of_the_session(lab_client, user, passwo
     assert view["state"] == "ended"
 
 
-def test_the_lab_records_neither_its_own_pages_nor_the_api(lab_client, db):
-    lab_client.get("/lab/")
+def test_the_lab_records_neither_its_feed_nor_the_api(lab_client, db):
     lab_client.get("/lab/feed")
     lab_client.get("/api/v1/products")
 
-    assert feed(lab_client)["requests"] == []
+    assert routes(feed(lab_client)) == ["/lab/"]  # its page's opening only
 
 
 def test_a_request_path_with_a_token_is_recorded_by_its_route_only(lab_client, db):
     lab_client.get("/accounts/password/reset/MQ/set-password-token-abc/")
 
-    (request,) = feed(lab_client)["requests"]
+    request = feed(lab_client)["requests"][0]
     assert "token-abc" not in str(request)
     assert request["route"] == "/accounts/password/reset/<uidb64>/<token>/"
 
@@ -143,7 +152,9 @@ def test_a_re_authentication_is_recorded_with_its_new_key(lab_client, user, pass
     assert newest["fingerprint"] != newest["fingerprint_before"]
 
 
-def test_a_page_that_needs_no_redis_is_served_when_redis_cannot_take_the_record(lab_client, mug, redis_down, caplog):
+def test_a_page_that_needs_no_redis_is_served_when_redis_cannot_take_the_record(
+    lab_client, mug, redis_down, caplog
+):
     response = lab_client.get("/")
 
     assert response.status_code == 200
