@@ -9,6 +9,7 @@
   if (!lab) return;
   const feedUrl = lab.dataset.feed;
   const SVG = "http://www.w3.org/2000/svg";
+  const WORKER_COLOURS = 6; // .lab-worker-0 ... -5 and .d-worker-0 ... -5 in lab.css
   let view = null;
   let clockOffset = 0; // the server's clock minus ours, so that countdowns run on the server's time
 
@@ -24,11 +25,27 @@
     return new Date(epoch * 1000).toLocaleTimeString();
   }
 
+  // A duration as people say it: "45 s", "12 min 5 s", "11 h 59 min" (lab/selectors.py's duration()).
+  function duration(seconds) {
+    seconds = Math.round(seconds);
+    const hours = Math.floor(seconds / 3600);
+    const minutes = Math.floor((seconds % 3600) / 60);
+    const rest = seconds % 60;
+    if (hours) return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+    if (minutes) return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+    return `${rest} s`;
+  }
+
   function inSeconds(epoch) {
     const seconds = Math.round(epoch - now());
-    if (seconds <= 0) return "now";
-    const minutes = Math.floor(seconds / 60);
-    return minutes ? `in ${minutes} min ${seconds % 60} s` : `in ${seconds} s`;
+    return seconds <= 0 ? "now" : `in ${duration(seconds)}`;
+  }
+
+  function svgElement(name, attributes, content) {
+    const element = document.createElementNS(SVG, name);
+    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+    if (content !== undefined) element.textContent = content;
+    return element;
   }
 
   function row(cells) {
@@ -46,11 +63,18 @@
     tbody.replaceChildren(...rows.map(row));
   }
 
-  // A colour per worker, the same for the same pid, so that a change of worker shows at a glance.
-  function workerClass(worker) {
-    let hash = 0;
-    for (const c of worker) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
-    return `lab-worker lab-worker-${hash % 6}`;
+  // A colour per worker, one each in the order they first served (the
+  // table's, the timeline's and diagram 1's), kept for the page's life:
+  // a change of worker shows at a glance, and no two workers share one
+  // until more than six have served.
+  const workerColours = new Map();
+  function workerColour(worker) {
+    if (!workerColours.has(worker)) workerColours.set(worker, workerColours.size % WORKER_COLOURS);
+    return workerColours.get(worker);
+  }
+
+  function pid(worker) {
+    return worker.split(":").pop();
   }
 
   function drawClocks() {
@@ -60,7 +84,7 @@
       return;
     }
     const left = Math.max(0, session.ttl_ms / 1000 - (now() - view.now));
-    text("ttl", `${left.toFixed(0)} s left (the idle timeout is ${session.idle_timeout} s)`);
+    text("ttl", `${duration(left)} left (the idle timeout is ${duration(session.idle_timeout)})`);
     text("idle-ends", session.idle_ends_at ? `${time(session.idle_ends_at)}, ${inSeconds(session.idle_ends_at)}, unless you use the shop` : "–");
     text(
       "absolute-ends",
@@ -82,6 +106,8 @@
   function drawSession() {
     const session = view.session;
     text("state", view.state);
+    text("end-says", view.end ? `${view.end.at ? time(view.end.at) + ": " : ""}${view.end.says}` : "");
+    byId("end-says").hidden = !view.end;
     text("fingerprint", session ? session.fingerprint : "none");
     let stored = "no session";
     if (session) {
@@ -99,16 +125,17 @@
     );
   }
 
+  // The requests and the ends of sessions, newest first, each end where it came.
   function drawRequests() {
     const requests = view.requests;
-    fill(
-      byId("requests"),
-      requests.map((request) => {
-        const worker = document.createElement("span");
-        worker.className = workerClass(request.worker);
-        worker.textContent = request.worker;
-        const trips = request.round_trips.map((trip) => trip.join(" + ")).join("; ");
-        return [
+    const rows = requests.map((request) => {
+      const worker = document.createElement("span");
+      worker.className = `lab-worker lab-worker-${workerColour(request.worker)}`;
+      worker.textContent = request.worker;
+      const trips = request.round_trips.map((trip) => trip.join(" + ")).join("; ");
+      return {
+        order: request.at,
+        tr: row([
           time(request.at),
           `${request.method} ${request.route}`,
           String(request.status),
@@ -116,9 +143,22 @@
           String(request.app_server),
           `${request.round_trips.length}${trips ? ": " + trips : ""}`,
           request.fingerprint || "none",
-        ];
-      })
-    );
+        ]),
+      };
+    });
+    for (const end of view.ends) {
+      const tr = document.createElement("tr");
+      tr.className = "lab-end-row";
+      const when = document.createElement("td");
+      when.textContent = end.at ? time(end.at) : "–";
+      const says = document.createElement("td");
+      says.colSpan = 6;
+      says.textContent = `Session ${end.fingerprint} ended (${end.words}). ${end.says}`;
+      tr.append(when, says);
+      rows.push({ order: end.order, tr });
+    }
+    rows.sort((a, b) => b.order - a.order);
+    byId("requests").replaceChildren(...rows.map((r) => r.tr));
     const workers = new Set(requests.map((request) => request.worker));
     const servers = new Set(requests.map((request) => request.app_server));
     text(
@@ -129,53 +169,70 @@
     );
   }
 
-  // The timeline: a lane per worker (grouped by app server), a dot per
-  // request, so that a change of worker, or of app server, shows as a jump.
+  // The timeline: a lane per worker (grouped by app server), in the
+  // worker's colour of the table, a dot per request, so that a change of
+  // worker, or of app server, shows as a jump; and a mark where a session
+  // ended. Drawn at the width it is shown, so that its words keep their size.
   function drawTimeline() {
     const requests = [...view.requests].reverse();
     const svg = byId("timeline");
+    const width = Math.max(300, Math.round(svg.getBoundingClientRect().width) || 1000);
     const lanes = [...new Set(requests.map((r) => `${r.app_server} ${r.worker}`))].sort();
-    const height = 24 + lanes.length * 22;
-    svg.setAttribute("viewBox", `0 0 1000 ${height}`);
+    const servers = [...new Set(requests.map((r) => r.app_server))].sort();
+    const height = 34 + lanes.length * 24;
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     const shapes = [];
-    const make = (name, attributes, content) => {
-      const element = document.createElementNS(SVG, name);
-      for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
-      if (content !== undefined) element.textContent = content;
-      shapes.push(element);
-      return element;
-    };
+    const make = (name, attributes, content) => shapes.push(svgElement(name, attributes, content));
+    const ends = view.ends.filter((end) => end.order);
     if (requests.length) {
       const first = requests[0].at;
-      const span = Math.max(1, requests[requests.length - 1].at - first);
+      const last = Math.max(requests[requests.length - 1].at, ...ends.map((end) => end.order));
+      const span = Math.max(1, last - first);
+      const left = 150;
+      const x = (at) => left + 10 + ((at - first) / span) * (width - left - 30);
       lanes.forEach((lane, n) => {
-        const y = 20 + n * 22;
+        const y = 20 + n * 24;
         const [server, worker] = lane.split(" ");
-        make("text", { x: 0, y: y + 4, class: "d-small" }, `app server ${server}, worker ${worker.split(":").pop()}`);
-        make("line", { x1: 220, y1: y, x2: 990, y2: y, class: "d-arrow" });
+        const colour = workerColour(worker);
+        make("rect", { x: 0, y: y - 9, width: 12, height: 18, rx: 3, class: `d-worker-${colour} d-chip` });
+        const where = servers.length > 1 ? ` · server ${servers.indexOf(server) + 1}` : "";
+        make("text", { x: 18, y: y + 4, class: "d-small d-lane-name" }, `worker ${pid(worker)}${where}`);
+        make("line", { x1: left, y1: y, x2: width - 10, y2: y, class: `d-lane d-worker-${colour}` });
       });
       let previous = null;
       for (const request of requests) {
-        const x = 230 + ((request.at - first) / span) * 750;
-        const y = 20 + lanes.indexOf(`${request.app_server} ${request.worker}`) * 22;
-        if (previous) make("line", { x1: previous[0], y1: previous[1], x2: x, y2: y, class: "d-hop" });
+        const cx = x(request.at);
+        const cy = 20 + lanes.indexOf(`${request.app_server} ${request.worker}`) * 24;
+        if (previous) make("line", { x1: previous[0], y1: previous[1], x2: cx, y2: cy, class: "d-hop" });
         const renewed = request.fingerprint && request.fingerprint_before && request.fingerprint !== request.fingerprint_before;
-        make("circle", { cx: x, cy: y, r: renewed ? 7 : 5, class: renewed ? "d-dot d-renewed" : "d-dot" });
-        previous = [x, y];
+        const colour = workerColour(request.worker);
+        make("circle", {
+          cx,
+          cy,
+          r: renewed ? 7 : 5,
+          class: `d-dot d-worker-${colour}${renewed ? " d-renewed" : ""}`,
+          "data-worker": request.worker,
+        });
+        previous = [cx, cy];
+      }
+      for (const end of ends) {
+        const ex = x(end.order);
+        make("line", { x1: ex, y1: 6, x2: ex, y2: height - 14, class: "d-end" });
+        const anchor = ex > width - 120 ? "end" : "start";
+        make("text", { x: anchor === "end" ? ex - 4 : ex + 4, y: height - 4, "text-anchor": anchor, class: "d-small d-end-name" }, `ended: ${end.words}`);
       }
     }
     svg.replaceChildren(...shapes);
   }
 
-  function drawEvents() {
-    const items = [];
-    for (const request of [...view.requests].reverse()) {
-      for (const event of request.events) {
-        const li = document.createElement("li");
-        li.textContent = `${time(request.at)}  ${event}  (${request.method} ${request.route}, ${request.worker})`;
-        items.push(li);
-      }
-    }
+  function drawStory() {
+    const items = view.story.map((item) => {
+      const li = document.createElement("li");
+      const where = [item.request, item.worker].filter(Boolean).join(", ");
+      li.textContent = `${item.at ? time(item.at) : "–"}  ${item.says}${where ? `  (${where})` : ""}`;
+      if (item.end) li.className = "lab-end";
+      return li;
+    });
     byId("events").replaceChildren(...items);
     byId("no-events").hidden = items.length > 0;
   }
@@ -210,37 +267,67 @@
     for (const state of document.querySelectorAll(".d-state")) {
       state.classList.toggle("d-lit", state.dataset.state === view.state);
     }
-    text("d1-key", view.session ? `your session (${view.session.fingerprint})` : "no session");
-    // Diagram 1: the workers that served you, the last one lit, all reading one Redis.
+    text("d4-why", view.end ? `by: ${view.end.words}` : "");
+    text("d1-key", view.session ? `holds your session ${view.session.fingerprint}` : "holds no session of yours");
+    // Diagram 1: the workers that served you, in their colours, the last one lit, all reading one Redis.
     const seen = [...new Set(view.requests.map((request) => request.worker))].slice(0, 4);
     const last = view.requests.length ? view.requests[0].worker : null;
-    const group = byId("d1-workers");
     const shapes = [];
     seen.forEach((worker, n) => {
       const x = 340 + n * 75;
-      const rect = document.createElementNS(SVG, "rect");
-      for (const [name, value] of Object.entries({ x, y: 40, width: 70, height: 50, rx: 6 })) rect.setAttribute(name, value);
-      rect.setAttribute("class", worker === last ? "d-box d-lit-box" : "d-box");
-      const label = document.createElementNS(SVG, "text");
-      for (const [name, value] of Object.entries({ x: x + 35, y: 70, "text-anchor": "middle", class: "d-small" })) label.setAttribute(name, value);
-      label.textContent = worker.split(":").pop();
-      const line = document.createElementNS(SVG, "line");
-      for (const [name, value] of Object.entries({ x1: x + 35, y1: 90, x2: 480, y2: 160, class: "d-arrow" })) line.setAttribute(name, value);
-      shapes.push(rect, label, line);
+      const lit = worker === last ? " d-lit-box" : "";
+      shapes.push(
+        svgElement("rect", { x, y: 40, width: 70, height: 50, rx: 6, class: `d-box${lit}` }),
+        svgElement("rect", { x: x + 8, y: 58, width: 10, height: 14, rx: 2, class: `d-chip d-worker-${workerColour(worker)}` }),
+        svgElement("text", { x: x + 42, y: 70, "text-anchor": "middle", class: "d-small" }, pid(worker)),
+        svgElement("line", { x1: x + 35, y1: 90, x2: 480, y2: 158, class: "d-arrow" })
+      );
     });
-    group.replaceChildren(...shapes);
-    const trips = view.requests.length ? view.requests[0].round_trips.length : 0;
-    text("d2-trips", view.requests.length ? `${trips} round trip(s) for your last request` : "GET the session");
+    byId("d1-workers").replaceChildren(...shapes);
+    const trips = view.requests.length ? view.requests[0].round_trips.length : null;
+    text(
+      "d2-trips",
+      trips === null ? "" : `Your last request: ${trips} round trip${trips === 1 ? "" : "s"} to Redis.`
+    );
   }
+
+  // The header, as the shop's shows the visitor now (the feed's visitor:
+  // who the last page of this session showed, and its cart's count), when
+  // it changed since this page was drawn (a login in the other tab).
+  function drawHeader() {
+    const visitor = view.visitor;
+    const nav = document.querySelector(".site-header .nav");
+    if (!visitor || !nav) return;
+    const count = nav.querySelector(".cart-count");
+    if (count && count.textContent !== String(visitor.cart_units)) count.textContent = String(visitor.cart_units);
+    const who = nav.querySelector(".who");
+    if ((who ? who.textContent : null) === visitor.username) return;
+    const items = byId(visitor.username ? "lab-nav-user" : "lab-nav-visitor").content.cloneNode(true);
+    if (visitor.username) items.querySelector(".who").textContent = visitor.username;
+    const cart = nav.querySelector(".cart-link");
+    for (const child of [...nav.children]) if (child !== cart) child.remove();
+    nav.insertBefore(items, cart);
+  }
+
+  // A logout form drawn here after a login elsewhere carries the CSRF
+  // token the login gave the browser (its cookie, as Django takes it).
+  document.addEventListener("submit", (event) => {
+    const input = event.target.querySelector("input[data-csrf-from-cookie]");
+    if (!input) return;
+    const name = lab.dataset.csrfCookie;
+    const cookie = document.cookie.split("; ").find((pair) => pair.startsWith(`${name}=`));
+    input.value = cookie ? cookie.slice(name.length + 1) : "";
+  });
 
   function draw() {
     drawSession();
     drawClocks();
     drawRequests();
     drawTimeline();
-    drawEvents();
+    drawStory();
     drawCookie();
     drawDiagrams();
+    drawHeader();
   }
 
   async function poll() {
