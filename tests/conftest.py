@@ -254,8 +254,12 @@ def stack(start_stack):
 
 @pytest.fixture(scope="session")
 def short_timeout_stack(start_stack):
-    """A second stack whose sessions idle out after 4 s and end 10 s after login."""
-    return start_stack("short-timeout-stack", workers=4, extra_env={"SESSION_IDLE_TIMEOUT": "4", "SESSION_ABSOLUTE_TIMEOUT": "10"})
+    """A second stack whose sessions idle out after 4 s and end 10 s after login (the session lab on, to watch them)."""
+    return start_stack(
+        "short-timeout-stack",
+        workers=4,
+        extra_env={"SESSION_IDLE_TIMEOUT": "4", "SESSION_ABSOLUTE_TIMEOUT": "10", "SESSION_LAB": "1"},
+    )
 
 
 @pytest.fixture(scope="session")
