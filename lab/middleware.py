@@ -121,10 +121,11 @@ def visitor_shown(request, response) -> dict | None:
         return None
     user = request.user
     cart = getattr(request, "cart", None)
-    return {
-        "username": user.get_username() if user.is_authenticated else None,
-        "cart_units": cart.units if cart is not None else 0,
-    }
+    try:
+        units = cart.units if cart is not None else 0
+    except REDIS_FAILURES:
+        return None  # the page was served: the lab is no reason to fail it
+    return {"username": user.get_username() if user.is_authenticated else None, "cart_units": units}
 
 
 def session_events(request, response, activity, fingerprint_before) -> list[str]:
