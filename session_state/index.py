@@ -14,12 +14,15 @@ finds no session. Index entries whose session has expired are pruned
 whenever the index is read, so it never grows without bound, and the index
 itself expires when the newest session it lists would.
 
-Where the session lab is on (SESSION_LAB), a session ended by another
-request than its own (ENDED_BY) leaves a note of why beside where it was,
-for as long as it could have lived idle, so that the lab of the browser
-that held it can tell its end from a timeout (session_state.inspection).
-Written by the same script that ends it: no round trip more, and nothing
-at all where the lab is off.
+A session ended by another request than its own (ENDED_BY) leaves a note
+of why beside where it was, for the idle timeout (as long as the session
+could have lived idle: a browser back later than that would have found it
+expired anyway), so that the
+browser that held it is told why on its next page ("ended from another
+device", not "expired"; session_state.middleware), and the session lab can
+tell its end from a timeout (session_state.inspection). Written by the
+same script that ends it: no round trip more; read only by a request whose
+session is gone.
 """
 
 import json
@@ -153,7 +156,7 @@ def end_oldest_beyond(*, tag: str, limit: int, keep_public_id: str) -> int:
 def end_listed(*, tag: str, listed: dict[str, str], why: str | None = None) -> int:
     """
     End sessions as the index listed them (public id -> session id), each with its entry;
-    why (ENDED_BY) noted beside each where the session lab is on.
+    why (ENDED_BY) noted beside each (noted_end).
 
     A session given a new id since the index was read (a re-authentication
     on another worker) is answered back as moved, and ended under its new
@@ -167,7 +170,7 @@ def end_listed(*, tag: str, listed: dict[str, str], why: str | None = None) -> i
             public_id for public_id, session_id in listed.items() if keys.is_token_login_id(session_id)
         ]
     )
-    note = json.dumps({"why": why, "at": time.time()}) if why and settings.SESSION_LAB else ""
+    note = json.dumps({"why": why, "at": time.time()}) if why else ""
     ended = 0
     for _attempt in range(10):
         if not listed:
@@ -198,6 +201,14 @@ def end_listed(*, tag: str, listed: dict[str, str], why: str | None = None) -> i
         index = redis_client().hmget(keys.user_sessions(tag), moved)
         listed = {public_id: session_id.decode() for public_id, session_id in zip(moved, index) if session_id}
     return ended
+
+
+def noted_end(session_id: str) -> dict | None:
+    """{"why": a key of ENDED_BY, "at": when} of a session another request ended (end_listed); None if none was noted."""
+    if not keys.is_session_id(session_id):
+        return None
+    noted = redis_client().get(keys.session_end(session_id))
+    return None if noted is None else json.loads(noted)
 
 
 def live_sessions(tag: str) -> dict[str, tuple[str, dict]]:

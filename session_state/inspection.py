@@ -23,7 +23,7 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from ops.redis_cluster import primaries
 
-from . import keys
+from . import index, keys
 from .connection import redis_client
 from .fields import (
     CLIENT_AGENT,
@@ -166,18 +166,13 @@ def noted_end(*, session_id: str | None) -> SessionEnd | None:
     """
     Why the session a request's own cookie names was ended by another
     request (from another device, by a password change...), as
-    session_state.index noted it where the lab is on, in one round trip;
+    session_state.index noted it, in one round trip;
     None where nothing was noted: the session is alive, timed out, was
     logged out in its own browser, or the note has expired (it lives as
     long as the session could have lived idle).
     """
-    if not keys.is_session_id(session_id):
-        return None
-    noted = redis_client().get(keys.session_end(session_id))
-    if noted is None:
-        return None
-    note = json.loads(noted)
-    return SessionEnd(why=note["why"], at=note["at"])
+    note = index.noted_end(session_id or "")
+    return None if note is None else SessionEnd(why=note["why"], at=note["at"])
 
 
 def _without_secrets(stored: bytes) -> str:

@@ -14,10 +14,28 @@ from django.utils.functional import SimpleLazyObject
 from ops.errors import service_unavailable
 from ops.redis_cluster import REDIS_FAILURES
 
-from . import keys, user_records
+from . import index, keys, user_records
 from .sessions import is_ours
 
-_ENDED = "Your session expired. Please log in again."
+# What a visitor whose logged-in session has ended is told on their next
+# page: why, where another request ended it (session_state.index noted it),
+# else that it expired (the idle or the absolute timeout).
+_EXPIRED = "Your session expired. Please log in again."
+_ENDED_BECAUSE = {
+    "another device": "You were logged out: your session was ended from another device. Please log in again.",
+    "password changed": "You were logged out: your password was changed on another device. Please log in again.",
+    "every session": "You were logged out: every session of your account was ended (a password reset, "
+    "an administrator, or a logout everywhere). Please log in again.",
+    "account deactivated": "You were logged out: your account has been deactivated.",
+    "too many sessions": "You were logged out here: you logged in on more devices than one account may "
+    "keep at once, and this session was the oldest. Please log in again.",
+}
+
+
+def _why_ended(request) -> str:
+    """What to tell a visitor whose logged-in session has ended: one round trip, only on this rare path."""
+    note = index.noted_end(request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""))
+    return _ENDED_BECAUSE.get(note and note["why"], _EXPIRED)
 
 
 class SessionMiddleware(session_middleware.SessionMiddleware):
@@ -68,7 +86,7 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
             except REDIS_FAILURES as error:
                 return service_unavailable(request, service="redis", error=error)
             if request.session.ended:
-                messages.info(request, _ENDED)
+                messages.info(request, _why_ended(request))
         return None
 
     def read_page_session(self, request) -> None:
@@ -96,7 +114,7 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
                 and session.ended
                 and not request.user.is_authenticated
             ):
-                messages.info(request, _ENDED)
+                messages.info(request, _why_ended(request))
             # Not after a 5xx: Django does not save the session then either.
             if response.status_code < 500 and session.accessed and not session.is_empty():
                 session.note_activity()

@@ -106,7 +106,7 @@ def test_a_shopper_sees_where_they_are_logged_in_and_ends_another_session(browse
 
     expect(page.get_by_text("That session has ended.")).to_be_visible()
     other.goto("/accounts/profile/")
-    expect(other.get_by_text("Your session expired. Please log in again.")).to_be_visible()
+    expect(other.get_by_text("your session was ended from another device")).to_be_visible()
     other.context.close()
 
 

@@ -77,13 +77,46 @@ def test_ending_a_session_logs_out_whoever_uses_it(log_in):
     assert laptop.get("/accounts/profile/").status_code == 200
 
 
-def test_a_session_that_was_ended_is_told_so_on_its_next_page(log_in):
+def test_a_session_ended_from_another_device_is_told_so_on_its_next_page(log_in):
     laptop, phone = log_in(device()), log_in(device(agent=FIREFOX))
     laptop.post(f"/accounts/sessions/{phone.session[PUBLIC_ID]}/end/")
 
     page = phone.get("/", follow=True).content.decode()
 
-    assert "Your session expired. Please log in again." in page
+    assert "You were logged out: your session was ended from another device." in page
+    assert "expired" not in page
+
+
+def test_a_session_ended_by_a_password_change_elsewhere_is_told_so(log_in, password):
+    laptop, phone = log_in(device()), log_in(device(agent=FIREFOX))
+    laptop.post(
+        "/accounts/password/change/",
+        {"old_password": password, "new_password1": "fresh-orchard-61", "new_password2": "fresh-orchard-61"},
+    )
+
+    page = phone.get("/", follow=True).content.decode()
+
+    assert "You were logged out: your password was changed on another device." in page
+
+
+def test_a_session_ended_with_every_session_of_its_user_is_told_so(log_in, user):
+    from session_state.user_sessions import end_all_sessions
+
+    phone = log_in(device(agent=FIREFOX))
+    end_all_sessions(user=user)  # as the admin's action, or a password reset, does
+
+    page = phone.get("/accounts/profile/", follow=True).content.decode()
+
+    assert "You were logged out: every session of your account was ended" in page
+
+
+def test_a_form_posted_with_a_session_ended_elsewhere_says_why_on_the_page_it_leads_to(log_in, mug):
+    laptop, phone = log_in(device()), log_in(device(agent=FIREFOX))
+    laptop.post(f"/accounts/sessions/{phone.session[PUBLIC_ID]}/end/")
+
+    page = phone.post(f"/cart/add/{mug.pk}/", {"quantity": 1}, follow=True).content.decode()
+
+    assert "your session was ended from another device" in page
 
 
 def test_ending_all_other_sessions_keeps_only_this_one(log_in):
