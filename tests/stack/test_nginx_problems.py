@@ -14,6 +14,7 @@ import pytest
 
 from api import problems
 from deploy.stack import _unix_socket_accepts
+from tests.stack.flood import flood
 from tests.stack.shopper import Shopper
 from tests.waiting import within
 
@@ -46,8 +47,23 @@ def nginx_answers(shopper, what: str):
         return http.get(f"{url}/api/v1/products?q={LONG}", timeout=10)
     if what == "a body too large":
         return http.post(f"{url}/api/v1/cart/items", data=b"x" * (2 * 1024 * 1024), timeout=10)
+    if what == "too many requests":
+        return too_many_requests(shopper, "/api/v1/products")
     shopper.use_session_id("u" * 20000)  # headers too large
     return shopper.get("/api/v1/products")
+
+
+def too_many_requests(shopper, path: str):
+    """
+    nginx's 429 to a GET of path from the shopper's address, past its
+    per-address request rate: a flood, mostly of a file nginx serves itself
+    (as fast as nginx answers, whatever the app servers' speed; counted as
+    pages are), with path among them.
+    """
+    files_and_path = ["/static/css/shop.css"] * 9 + [path]
+    sent = flood(shopper.stack, shopper.address, files_and_path, until=lambda sent: path in sent.refused)
+    assert path in sent.refused, f"no 429 to {path} in {len(sent.statuses)} requests"
+    return sent.refused[path]
 
 
 # The template's problems are the API's own kinds (no stack needed).
@@ -56,7 +72,7 @@ def nginx_answers(shopper, what: str):
 def test_every_problem_nginx_answers_is_one_of_the_apis_kinds():
     returned = re.findall(r"return (\d+) '(\{.*\})';", TEMPLATE)
 
-    assert len(returned) == 9
+    assert len(returned) == 10
     for status, text in returned:
         body = json.loads(text.replace("${SHOP_PUBLIC_URL}", "https://shop.example"))
         kind = problems.KINDS[body["code"]]
@@ -86,6 +102,7 @@ def test_every_error_page_of_nginx_has_its_location():
         ("a URI too long", "uri_too_long"),
         ("a body too large", "payload_too_large"),
         ("headers too large", "bad_request"),
+        ("too many requests", "rate_limited"),
     ],
 )
 def test_what_nginx_refuses_under_the_api_is_a_problem(stack, what, code):
@@ -95,7 +112,9 @@ def test_what_nginx_refuses_under_the_api_is_a_problem(stack, what, code):
 
 
 @pytest.mark.stack
-@pytest.mark.parametrize("what", ["a TRACE", "a URI too long", "a body too large", "headers too large"])
+@pytest.mark.parametrize(
+    "what", ["a TRACE", "a URI too long", "a body too large", "headers too large", "too many requests"]
+)
 def test_nginxs_problems_are_never_stored_and_carry_the_security_headers_once(stack, what):
     response = nginx_answers(Shopper(stack), what)
 
@@ -110,6 +129,22 @@ def test_nginxs_405_under_the_api_says_which_methods_the_api_has(stack):
     response = nginx_answers(Shopper(stack), "a TRACE")
 
     assert response.headers["Allow"] == "GET, POST, PUT, DELETE"
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize("path", ["/api/v1/products", "/"])
+def test_nginxs_429_says_when_to_try_again_under_the_api_and_on_pages(stack, path):
+    response = too_many_requests(Shopper(stack), path)
+
+    assert response.raw.headers.getlist("Retry-After") == ["1"]
+
+
+@pytest.mark.stack
+def test_outside_the_api_nginxs_429_is_its_own_page(stack):
+    response = too_many_requests(Shopper(stack), "/")
+
+    assert response.headers["Content-Type"] == "text/html"
+    assert "Cache-Control" not in response.headers
 
 
 @pytest.mark.stack
