@@ -65,6 +65,18 @@ def test_nginx_uses_the_local_stacks_site_template():
     assert (ROOT / "deploy/nginx/shop.conf.template").exists()
 
 
+def test_nginx_runs_a_main_configuration_with_the_local_stacks_room_for_connections():
+    mounts = dict(volume.rsplit(":", 2)[:2] for volume in SERVICES["nginx"]["volumes"])
+    docker = (ROOT / "deploy/nginx/docker-nginx.conf").read_text()
+    local = (ROOT / "deploy/nginx/nginx.conf.template").read_text()
+    room = r"^\s*(worker_connections|worker_rlimit_nofile) (\d+);"
+
+    assert mounts["./deploy/nginx/docker-nginx.conf"] == "/etc/nginx/nginx.conf"
+    assert len(re.findall(room, local, re.MULTILINE)) == 2
+    assert re.findall(room, docker, re.MULTILINE) == re.findall(room, local, re.MULTILINE)
+    assert "include /etc/nginx/conf.d/*.conf;" in docker  # where the image renders the site
+
+
 def test_nginx_fills_in_every_variable_the_site_template_names():
     template = (ROOT / "deploy/nginx/shop.conf.template").read_text()
     named = set(re.findall(r"\$\{(\w+)\}", template))
