@@ -48,8 +48,8 @@ PARTIAL_HEADER = b"GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: slow"  # no 
 OPENING_AT_ONCE = 64
 ROUNDS = 3
 PROBES = 5
-# Beyond a timeout, for nginx's timers (checked as its event loop comes
-# round) and the test's own event loop, on a busy machine.
+# Beyond a timeout: nginx's timers fire as its event loop comes round, and
+# the test notices a cut connection when it next polls, on a busy machine.
 MARGIN = 3
 
 
@@ -81,9 +81,8 @@ class SlowAttack:
     held: int = 0  # open at once, once the last round had been opened
     held_after_probes: int = 0  # still open once the other address's requests were answered
     probes: list = field(default_factory=list)  # (status or error, seconds) of the other address's requests
-    lifetimes: list = field(
-        default_factory=list
-    )  # seconds from each one's connect until seen cut; None: never
+    # Seconds from each one's connect until it was seen cut; None: never.
+    lifetimes: list = field(default_factory=list)
 
 
 class SlowClients:
@@ -108,9 +107,8 @@ class SlowClients:
             while connection.recv(65536):
                 pass
             self.session = connection.session
-        self.open: dict[
-            int, tuple[ssl.SSLSocket, float]
-        ] = {}  # by file descriptor: (connection, connected at)
+        # By file descriptor: (connection, when its connect began).
+        self.open: dict[int, tuple[ssl.SSLSocket, float]] = {}
         self.lifetimes: list[float] = []
         self.refused = 0
 
@@ -213,10 +211,10 @@ def slow_attack(limits_stack):
 
 
 def test_while_one_address_holds_two_thousand_slow_connections_another_gets_200_within_a_second(slow_attack):
+    pages = slow_attack.probes
+
     assert min(slow_attack.held, slow_attack.held_after_probes) >= 2000, slow_attack.held
-    assert [(status, seconds < 1) for status, seconds in slow_attack.probes] == [(200, True)] * PROBES, (
-        slow_attack.probes
-    )
+    assert [(status, seconds < 1) for status, seconds in pages] == [(200, True)] * PROBES, pages
 
 
 def test_nginx_cuts_every_slow_connection_within_its_header_timeout(slow_attack):
@@ -230,10 +228,10 @@ def test_nginx_cuts_every_slow_connection_within_its_header_timeout(slow_attack)
 
 @dataclass
 class SlowBodies:
-    answers: list = field(default_factory=list)  # what the requests past the limit were answered, at once
-    lifetimes: list = field(
-        default_factory=list
-    )  # seconds from each held request's header until nginx cut it
+    # The status lines the requests past the limit were answered at once.
+    answers: list = field(default_factory=list)
+    # Seconds from each held request's header until nginx cut it; None: never.
+    lifetimes: list = field(default_factory=list)
 
 
 def _post_without_its_body(stack, address: str) -> ssl.SSLSocket:
@@ -310,9 +308,8 @@ FLOODED = "/static/css/shop.css"
 @dataclass
 class FloodWhileOthersShop:
     flood: Flood
-    others: list = field(
-        default_factory=list
-    )  # (status or error, seconds) of another address's pages meanwhile
+    # (status or error, seconds) of another address's pages meanwhile.
+    others: list = field(default_factory=list)
 
 
 def _flood_while_another_shops(stack, flooder: str, other: str) -> FloodWhileOthersShop:
@@ -353,9 +350,9 @@ def test_a_flood_from_one_address_is_answered_429_past_its_burst_and_rate(flood_
 
 
 def test_while_one_address_floods_another_gets_its_pages_within_a_second(flood_from_one_address):
-    assert [(status, seconds < 1) for status, seconds in flood_from_one_address.others] == [
-        (200, True)
-    ] * PROBES
+    pages = flood_from_one_address.others
+
+    assert [(status, seconds < 1) for status, seconds in pages] == [(200, True)] * PROBES, pages
 
 
 def test_the_stacks_own_address_is_not_limited(flood_from_the_stacks_own_address):
