@@ -66,7 +66,9 @@ class RegistrationForm(UniqueEmailMixin, UserCreationForm):
 class ReauthenticationForm(forms.Form):
     """The logged-in user's password, once more."""
 
-    password = forms.CharField(strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -115,10 +117,14 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
 
     def clean_old_password(self):
         try:
-            reservation = throttling.reserve_password_check(username=self.user.get_username(), address=self.address)
+            reservation = throttling.reserve_password_check(
+                username=self.user.get_username(), address=self.address
+            )
         except throttling.PasswordChecksUsedUp as used_up:
             self.retry_after = used_up.retry_after
-            raise forms.ValidationError("Too many attempts. Please wait and try again.", code="throttled") from None
+            raise forms.ValidationError(
+                "Too many attempts. Please wait and try again.", code="throttled"
+            ) from None
         old_password = super().clean_old_password()
         reservation.give_back()
         return old_password

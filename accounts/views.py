@@ -51,7 +51,8 @@ class LoginView(auth_views.LoginView):
         # On the way to an app (next is OAuth's authorization endpoint), the
         # login's submission ends at the app's redirect URI: the form may go there.
         return _forms_may_reach(
-            super().render_to_response(context, **response_kwargs), oauth.app_origin_of(self.get_redirect_url())
+            super().render_to_response(context, **response_kwargs),
+            oauth.app_origin_of(self.get_redirect_url()),
         )
 
 
@@ -117,7 +118,9 @@ class RegisterView(CreateView):
         if user is None:  # taken meanwhile by another registration
             return self.form_invalid(form)
         login(self.request, user)
-        messages.success(self.request, f"Welcome to Hearth & Home, {user.get_username()}! Your account is ready.")
+        messages.success(
+            self.request, f"Welcome to Hearth & Home, {user.get_username()}! Your account is ready."
+        )
         return redirect(settings.LOGIN_REDIRECT_URL)
 
 
@@ -160,7 +163,9 @@ def session_list(request):
 def current_session(request):
     """This session as JSON, for developers watching sessions work (and bench/): one Redis round trip."""
     user = request.user.get_username() if request.user.is_authenticated else None
-    return JsonResponse({"user": user, "cart_units": request.cart.units, **sessions.describe(request.session)})
+    return JsonResponse(
+        {"user": user, "cart_units": request.cart.units, **sessions.describe(request.session)}
+    )
 
 
 @require_POST
@@ -270,7 +275,9 @@ class SavedAddressView(LoginRequiredMixin, UpdateView):
     success_url = reverse_lazy("accounts:profile")
 
     def get_object(self, queryset=None):
-        return SavedAddress.objects.filter(user=self.request.user).first() or SavedAddress(user=self.request.user)
+        return SavedAddress.objects.filter(user=self.request.user).first() or SavedAddress(
+            user=self.request.user
+        )
 
     def form_valid(self, form):
         messages.success(self.request, "Your address is saved.")
@@ -296,7 +303,9 @@ def authorize(request):
     try:
         authorization = oauth.authorization(request)
     except oauth.UnsafeRedirect as error:
-        response = render(request, "accounts/authorize_error.html", {"description": error.description}, status=400)
+        response = render(
+            request, "accounts/authorize_error.html", {"description": error.description}, status=400
+        )
         add_never_cache_headers(response)
         return response
     except oauth.AuthorizationRefused as refused:

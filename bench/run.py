@@ -105,7 +105,9 @@ LAB_SCENARIOS = ("anonymous page", "logged-in page")
 # lab's cost is judged by a sign test, not by a threshold on a ratio: with
 # the lab on slower in at least this many of PAIRS pairs (for 10: 9, a
 # chance of 1.1% were the two the same), the benchmark has measured a cost.
-LAB_SLOWER_IN = next(k for k in range(PAIRS + 1) if sum(comb(PAIRS, n) for n in range(k, PAIRS + 1)) / 2**PAIRS < 0.02)
+LAB_SLOWER_IN = next(
+    k for k in range(PAIRS + 1) if sum(comb(PAIRS, n) for n in range(k, PAIRS + 1)) / 2**PAIRS < 0.02
+)
 NODE_PEER = "Express + connect-redis (Node.js, the original design)"
 NODE_DIR = BASE_DIR / "bench" / "node-peer"
 NODE_SITE = NODE_DIR / "nginx-site.conf.template"
@@ -355,7 +357,9 @@ class EngineStack:
         }
 
     def run(self, scenario: str) -> dict:
-        return run_scenario(f"{self.label}, {scenario}", self.stack.url, self.client, self.scenarios[scenario])
+        return run_scenario(
+            f"{self.label}, {scenario}", self.stack.url, self.client, self.scenarios[scenario]
+        )
 
     def requests_per_second(self, scenario: str, *, seconds: int) -> float:
         return run_wrk(self.stack.url, **self.scenarios[scenario], seconds=seconds)["rps"]
@@ -400,7 +404,9 @@ def bench_engines(engines: list[str]) -> dict:
         if lab:
             results["redis"]["lab"] = {
                 "runs": {scenario: median_run(scenario_runs) for scenario, scenario_runs in lab_runs.items()},
-                "pairs": {scenario: paired_ratios(lab, stacks["redis"], scenario) for scenario in LAB_SCENARIOS},
+                "pairs": {
+                    scenario: paired_ratios(lab, stacks["redis"], scenario) for scenario in LAB_SCENARIOS
+                },
             }
         if "redis" in stacks:
             print("\nRedis (this shop), and the Express peer on its Redis", flush=True)
@@ -431,7 +437,10 @@ def paired_ratios(ours: EngineStack, theirs: EngineStack, scenario: str) -> list
     ratios = []
     for number in range(PAIRS):
         first, second = (ours, theirs) if number % 2 == 0 else (theirs, ours)
-        measured = {stack.label: stack.requests_per_second(scenario, seconds=PAIR_SECONDS) for stack in (first, second)}
+        measured = {
+            stack.label: stack.requests_per_second(scenario, seconds=PAIR_SECONDS)
+            for stack in (first, second)
+        }
         ratios.append(measured[ours.label] / measured[theirs.label])
         print(f"  pair {number + 1}: {measured[ours.label]:.0f} against {measured[theirs.label]:.0f} req/s, "
               f"ratio {ratios[-1]:.3f}", flush=True)  # fmt: skip
@@ -556,7 +565,10 @@ def node_peer(ours: EngineStack) -> dict | None:
             except requests.ConnectionError:
                 time.sleep(0.1)
         ours.stack.add_site(
-            "express-peer", NODE_SITE, {"NODE_PORT": str(port), "FRONT_PORT": str(front_port)}, port=front_port
+            "express-peer",
+            NODE_SITE,
+            {"NODE_PORT": str(port), "FRONT_PORT": str(front_port)},
+            port=front_port,
         )
         urls = {"front": f"https://127.0.0.1:{front_port}", "plain": plain}
 
@@ -590,7 +602,8 @@ def node_peer(ours: EngineStack) -> dict | None:
         with ThreadPoolExecutor(max_workers=50) as pool:
             list(
                 pool.map(
-                    lambda _n: visitor.post(plain + "/cart/add", data={"product": "1"}, timeout=30), range(200)
+                    lambda _n: visitor.post(plain + "/cart/add", data={"product": "1"}, timeout=30),
+                    range(200),
                 )
             )
         results["race"] = visitor.get(plain + "/session", timeout=5).json()["count"]
@@ -622,7 +635,9 @@ def failover_window(ours: EngineStack) -> dict:
             sent = time.monotonic()
             try:
                 response = browser.get("/accounts/sessions/current/")
-                seen.append((sent, response.status_code, response.status_code == 200 and response.json()["user"]))
+                seen.append(
+                    (sent, response.status_code, response.status_code == 200 and response.json()["user"])
+                )
             except OSError:
                 seen.append((sent, None, None))
             time.sleep(0.01)
@@ -645,7 +660,9 @@ def failover_window(ours: EngineStack) -> dict:
     failed = [at for at, status, _user in seen if status != 200]
     window = 0.0
     if failed:
-        recovered = next((at for at, status, _user in seen if at > failed[0] and status == 200 and at > max(failed)), None)
+        recovered = next(
+            (at for at, status, _user in seen if at > failed[0] and status == 200 and at > max(failed)), None
+        )
         window = (recovered or seen[-1][0]) - failed[0]
     result = {
         "window": window,
@@ -903,7 +920,7 @@ def write_results(all_results: dict) -> None:
             "key before any data (a dictionary entry in the keyspace and one in the expiry table, the key's name, "
             "the value's header): two floors alone are most of 350 bytes. Even one key per user, the sessions "
             "inside it, stays above 350 bytes unless a session keeps less than the sessions page shows "
-            "(docs/architecture.md, \"Memory per session\")."
+            '(docs/architecture.md, "Memory per session").'
         ),
         "",
         *one_redis_and_a_cluster(all_results),
@@ -998,7 +1015,9 @@ def fair_comparison(node: dict | None) -> list[str]:
     for scenario in ("session read (JSON)", "add to cart"):
         front, plain = node["front"][scenario]["rps"], node["plain"][scenario]["rps"]
         ours = node["ours"].get(scenario)
-        ours_cells = (f"{ours['rps']:.0f}", f"{ours['rps'] / front:.2f}") if ours else ("(another scenario)", "")
+        ours_cells = (
+            (f"{ours['rps']:.0f}", f"{ours['rps'] / front:.2f}") if ours else ("(another scenario)", "")
+        )
         lines.append(
             f"| {scenario} | {ours_cells[0]} | {front:.0f} | {plain:.0f} | {ours_cells[1]} | {front / plain:.2f} |"
         )
@@ -1032,7 +1051,10 @@ def draw_chart(all_results: dict) -> None:
     for n, (engine, results) in enumerate(all_results.items()):
         positions = [x + n * width for x in range(len(scenarios))]
         axes.bar(
-            positions, [results[s]["rps"] for s in scenarios], width, label=ENGINES.get(engine, f"{NODE_PEER}, {NODE_FRONTS['front']}")
+            positions,
+            [results[s]["rps"] for s in scenarios],
+            width,
+            label=ENGINES.get(engine, f"{NODE_PEER}, {NODE_FRONTS['front']}"),
         )
     axes.set_xticks([x + 0.4 - width / 2 for x in range(len(scenarios))], scenarios)
     axes.set_ylabel("requests per second")

@@ -34,4 +34,7 @@ def merge_visitor_cart(sender, request, user, visitor_tag, **kwargs):
     added = merge(source=visitor_cart(visitor_tag), target=user_cart(sessions.tag_of_user(user)))
     units = sum(added.values())
     if units:
-        messages.info(request, f"We added {units} item{'s' if units != 1 else ''} from before you logged in to your cart.")
+        messages.info(
+            request,
+            f"We added {units} item{'s' if units != 1 else ''} from before you logged in to your cart.",
+        )

@@ -17,7 +17,9 @@ MAX_LINES = 50
 class LineAdder(Protocol):
     """A cart that can take an add: request.cart (cart.current.CurrentCart), or a storage.CartRef."""
 
-    def add_line(self, *, product_id: int, quantity: int, line_cap: int, max_lines: int) -> tuple[int, int]: ...
+    def add_line(
+        self, *, product_id: int, quantity: int, line_cap: int, max_lines: int
+    ) -> tuple[int, int]: ...
 
 
 def add_to_cart(*, cart: LineAdder, product: Product, quantity: int) -> None:
@@ -116,7 +118,8 @@ def _change_line(change, *, product: Product, quantity: int, adding: bool, ask_f
         raise sold_out
     if status == LineAnswer.TOO_MANY_LINES:
         raise ValidationError(
-            f"Your cart already has {MAX_LINES} different products, the most it can hold.", code="too_many_lines"
+            f"Your cart already has {MAX_LINES} different products, the most it can hold.",
+            code="too_many_lines",
         )
     if status == LineAnswer.OVER_LINE_CAP:
         wanted = current + quantity if adding else quantity

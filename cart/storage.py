@@ -89,7 +89,9 @@ class CartRef:
         return keys.checkout_token(self.tag)
 
     def add_line(self, *, product_id: int, quantity: int, line_cap: int, max_lines: int) -> tuple[int, int]:
-        return add(cart=self, product_id=product_id, quantity=quantity, line_cap=line_cap, max_lines=max_lines)
+        return add(
+            cart=self, product_id=product_id, quantity=quantity, line_cap=line_cap, max_lines=max_lines
+        )
 
 
 def user_cart(tag: str) -> CartRef:
@@ -158,7 +160,14 @@ def add(
 
 
 def add_with_session(
-    *, session, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int, add_id: str | None = None
+    *,
+    session,
+    cart: CartRef,
+    product_id: int,
+    quantity: int,
+    line_cap: int,
+    max_lines: int,
+    add_id: str | None = None,
 ) -> tuple[int, int]:
     """
     add(), made only if the session exists, in the same round trip as reading
@@ -181,9 +190,13 @@ def count_with_session(*, session, cart: CartRef) -> int:
     return units
 
 
-def set_quantity(*, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int) -> tuple[int, int]:
+def set_quantity(
+    *, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int
+) -> tuple[int, int]:
     """Set a line's quantity. Returns (CHANGED or why not, the line's quantity now)."""
-    status, now = _SET(client=_redis(), keys=[cart.key], args=[product_id, quantity, line_cap, max_lines, cart.ttl])
+    status, now = _SET(
+        client=_redis(), keys=[cart.key], args=[product_id, quantity, line_cap, max_lines, cart.ttl]
+    )
     return status, now
 
 
@@ -256,7 +269,14 @@ def apply_merge(*, claim: Claim, target: CartRef, line_cap: int, max_lines: int)
     added = _MERGE_INTO(
         client=_redis(),
         keys=[target.key, keys.merged_carts(target.tag)],
-        args=[claim.merge_id, line_cap, max_lines, target.ttl, settings.SESSION_COOKIE_AGE, *_pairs(claim.lines)],
+        args=[
+            claim.merge_id,
+            line_cap,
+            max_lines,
+            target.ttl,
+            settings.SESSION_COOKIE_AGE,
+            *_pairs(claim.lines),
+        ],
     )
     return {int(added[i]): int(added[i + 1]) for i in range(0, len(added), 2)}
 

@@ -28,7 +28,9 @@ class Product(models.Model):
     stock = models.PositiveIntegerField(default=0)
     # A picture that ships with the code, as a path under static/; the
     # catalog's pictures are made for it, never uploaded or fetched.
-    image = models.CharField(max_length=200, blank=True, help_text="A path under static/, e.g. shop/products/mug.svg")
+    image = models.CharField(
+        max_length=200, blank=True, help_text="A path under static/, e.g. shop/products/mug.svg"
+    )
 
     class Meta:
         ordering = ("name",)

@@ -205,7 +205,9 @@ def find_or_apt_install(program: str, *, folders: str | None = None) -> str | No
         # As .ci/run installs: a package's recommendations (for Chromium:
         # upower, udev, a printer dialog) are services and desktop parts
         # that nothing here uses.
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", program], check=True, env=env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", program], check=True, env=env
+        )
     except subprocess.CalledProcessError as error:
         # No such package in this distribution (Ubuntu's Chromium is a snap),
         # no network: the caller names the command to run by hand.
@@ -247,7 +249,9 @@ def chromium_binary() -> str:
         return str(path)
     if os.environ.get("CHROMIUM"):
         # Installing Debian's package would not put anything there.
-        raise StackError(f"CHROMIUM is set to {path}, which does not exist. Point it at a Chromium, or unset it.")
+        raise StackError(
+            f"CHROMIUM is set to {path}, which does not exist. Point it at a Chromium, or unset it."
+        )
     if find_or_apt_install("chromium", folders=str(path.parent)):
         return str(path)
     raise StackError(
@@ -281,7 +285,9 @@ class Stack:
         self.external_redis_url = redis_url
         # Each app server is a gunicorn master with `workers` workers; nginx
         # spreads requests over all of them, with no stickiness.
-        self.app_servers = ["gunicorn"] if app_servers == 1 else [f"gunicorn-{n}" for n in range(1, app_servers + 1)]
+        self.app_servers = (
+            ["gunicorn"] if app_servers == 1 else [f"gunicorn-{n}" for n in range(1, app_servers + 1)]
+        )
         # How nginx picks the app server instead: one directive of its
         # upstream block, such as "ip_hash" (sticky by client address). Only
         # the sticky-sessions demo sets it; None is the shop's round robin.
@@ -297,7 +303,13 @@ class Stack:
         # With cluster: six nodes, three primaries and a replica of each.
         self.cluster = cluster and not redis_url
         self.redis_servers = (
-            [] if redis_url else CLUSTER_NODES if cluster else ["redis", "redis-replica"] if sentinel else ["redis"]
+            []
+            if redis_url
+            else CLUSTER_NODES
+            if cluster
+            else ["redis", "redis-replica"]
+            if sentinel
+            else ["redis"]
         )
         self.sentinels = ["sentinel-1", "sentinel-2", "sentinel-3"] if sentinel and not redis_url else []
         self.extra_env = extra_env or {}
@@ -338,7 +350,9 @@ class Stack:
     @property
     def public_url(self) -> str:
         """The shop's public address: links in e-mails and the HTTP redirect go here, never to a request's Host."""
-        return (self.extra_env.get("SHOP_PUBLIC_URL") or os.environ.get("SHOP_PUBLIC_URL") or self.url).rstrip("/")
+        return (
+            self.extra_env.get("SHOP_PUBLIC_URL") or os.environ.get("SHOP_PUBLIC_URL") or self.url
+        ).rstrip("/")
 
     @property
     def redis_port_file(self) -> Path:
@@ -409,7 +423,10 @@ class Stack:
             check=False,  # a check that fails to run is said by the manage.py calls that follow
         )  # fmt: skip
         if "ops.W001" in result.stderr + result.stdout:
-            print("\n" + "!" * 72 + "\n" + (result.stderr + result.stdout).strip() + "\n" + "!" * 72 + "\n", flush=True)
+            print(
+                "\n" + "!" * 72 + "\n" + (result.stderr + result.stdout).strip() + "\n" + "!" * 72 + "\n",
+                flush=True,
+            )
 
     def _secret_key(self) -> str:
         # One key for every worker and every restart: sessions, CSRF tokens
@@ -451,12 +468,16 @@ class Stack:
 
     def manage(self, *args: str) -> None:
         """Run a manage.py command with the stack's settings."""
-        self._run(sys.executable, str(BASE_DIR / "manage.py"), *args, log="manage", env=self.app_environment())
+        self._run(
+            sys.executable, str(BASE_DIR / "manage.py"), *args, log="manage", env=self.app_environment()
+        )
 
     def _run(self, *cmd: str, log: str, env: dict[str, str] | None = None) -> None:
         log_path = self.log_dir / f"{log}.log"
         with open(log_path, "a") as log_file:
-            result = subprocess.run(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BASE_DIR, check=False)
+            result = subprocess.run(
+                cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BASE_DIR, check=False
+            )
         if result.returncode != 0:
             tail = log_path.read_text().splitlines()[-20:]
             raise StackError(f"`{' '.join(cmd[:3])} ...` failed; the end of {log_path}:\n" + "\n".join(tail))
@@ -482,7 +503,9 @@ class Stack:
                 # A Sentinel learns of the replica from the primary's INFO,
                 # which it reads every 10 s: a primary lost before then has no
                 # replica to promote (seen: -failover-abort-no-good-slave).
-                self._wait_for(self.sentinels_know_the_replica, "every Sentinel to know the replica", "sentinel-1")
+                self._wait_for(
+                    self.sentinels_know_the_replica, "every Sentinel to know the replica", "sentinel-1"
+                )
             if self.cluster:
                 self.create_cluster()
             self.prepare()
@@ -513,7 +536,9 @@ class Stack:
             )
             self._spawn(name, [redis_server_binary(), str(conf), "--sentinel"])
         else:
-            replica = ["--replicaof", "127.0.0.1", str(self.port_of("redis"))] if name == "redis-replica" else []
+            replica = (
+                ["--replicaof", "127.0.0.1", str(self.port_of("redis"))] if name == "redis-replica" else []
+            )
             cluster = (
                 [
                     "--cluster-enabled", "yes",
@@ -581,7 +606,13 @@ class Stack:
         if "cluster_known_nodes:1" in self.redis_cli(self.cluster_addresses()[0], "cluster", "info").split():
             # The first node knows only itself: never joined.
             self.redis_cli(
-                None, "--cluster", "create", *self.cluster_addresses(), "--cluster-replicas", "1", "--cluster-yes"
+                None,
+                "--cluster",
+                "create",
+                *self.cluster_addresses(),
+                "--cluster-replicas",
+                "1",
+                "--cluster-yes",
             )
         self._wait_for(
             lambda: all(
@@ -669,12 +700,16 @@ class Stack:
         # Not nginx before it: a connection refused marks an upstream server
         # down for a while (fail_timeout), and with every app server marked
         # down, the first requests would get nginx's 502 "no live upstreams".
-        self._wait_for(lambda: _unix_socket_accepts(self.gunicorn_socket(server)), f"{server}'s socket", server)
+        self._wait_for(
+            lambda: _unix_socket_accepts(self.gunicorn_socket(server)), f"{server}'s socket", server
+        )
 
     def start_nginx(self) -> None:
         binary = nginx_binary()
         values = {
-            "APP_SERVERS": " ".join(f"server unix:{self.gunicorn_socket(server)};" for server in self.app_servers),
+            "APP_SERVERS": " ".join(
+                f"server unix:{self.gunicorn_socket(server)};" for server in self.app_servers
+            ),
             "UPSTREAM_BALANCE": f"{self.balance};" if self.balance else "",
             "LISTEN_ADDRESS": "127.0.0.1",
             "HTTP_PORT": str(self.http_port),
@@ -704,7 +739,9 @@ class Stack:
         for old_site in sites.glob("*.conf"):
             old_site.unlink()
         conf = self.run_dir / "nginx.conf"
-        self._run(binary, "-t", "-q", "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), log="nginx")
+        self._run(
+            binary, "-t", "-q", "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), log="nginx"
+        )
         self._spawn("nginx", [binary, "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf)])
 
     def add_site(self, name: str, template: Path, values: dict[str, str], *, port: int) -> None:
@@ -721,11 +758,17 @@ class Stack:
             "SITE": name.replace("-", "_"),
             **values,
         }
-        (self.run_dir / "sites" / f"{name}.conf").write_text(Template(template.read_text()).safe_substitute(values))
+        (self.run_dir / "sites" / f"{name}.conf").write_text(
+            Template(template.read_text()).safe_substitute(values)
+        )
         binary = nginx_binary()
         conf = self.run_dir / "nginx.conf"
-        self._run(binary, "-t", "-q", "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), log="nginx")
-        os.kill(self.pid("nginx"), signal.SIGHUP)  # nginx re-reads its configuration, requests under way go on
+        self._run(
+            binary, "-t", "-q", "-e", str(self.log_dir / "nginx-error.log"), "-c", str(conf), log="nginx"
+        )
+        os.kill(
+            self.pid("nginx"), signal.SIGHUP
+        )  # nginx re-reads its configuration, requests under way go on
         self._wait_for(lambda: not port_is_free(port), f"nginx serving {name}", "nginx", 10)
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
@@ -899,7 +942,9 @@ def main(argv: list[str]) -> int:
         elif command == "run":
             return _run_in_foreground(stack)
         elif command == "manage":
-            os.execve(sys.executable, [sys.executable, str(BASE_DIR / "manage.py"), *args], stack.app_environment())
+            os.execve(
+                sys.executable, [sys.executable, str(BASE_DIR / "manage.py"), *args], stack.app_environment()
+            )
         elif command == "ensure-chromium":
             print(f"Chromium for the browser tests: {chromium_binary()}", flush=True)
         elif command == "redis-cli":

@@ -36,7 +36,12 @@ def service_unavailable(request, *, service, error):
     not touch the session, the user or the cart: those are what just failed.
     """
     logger.warning(
-        "503 for %s %s: %s unreachable (%s: %s)", request.method, request.path, service, type(error).__name__, error
+        "503 for %s %s: %s unreachable (%s: %s)",
+        request.method,
+        request.path,
+        service,
+        type(error).__name__,
+        error,
     )
     response = render(request, "503.html", {"message": _UNAVAILABLE_MESSAGES[service]}, status=503)
     response["Retry-After"] = "5"

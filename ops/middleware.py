@@ -39,7 +39,14 @@ class FixedPolicyCSPMiddleware(CSPMiddleware):
     handling: the shortcut changes no header.
     """
 
-    PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+    PER_RESPONSE = (
+        "_csp_config",
+        "_csp_update",
+        "_csp_replace",
+        "_csp_config_ro",
+        "_csp_update_ro",
+        "_csp_replace_ro",
+    )
 
     def __init__(self, get_response):
         super().__init__(get_response)
@@ -128,6 +135,10 @@ class UndecodableRequestMiddleware:
 
     def __call__(self, request):
         charset = request.encoding
-        if request.content_type == "application/x-www-form-urlencoded" and charset and charset.lower() != "utf-8":
+        if (
+            request.content_type == "application/x-www-form-urlencoded"
+            and charset
+            and charset.lower() != "utf-8"
+        ):
             return render(request, "400.html", status=400)
         return self.get_response(request)

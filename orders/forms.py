@@ -11,4 +11,7 @@ class CheckoutForm(forms.Form):
     cart_digest = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
     def shipping(self) -> dict[str, str]:
-        return {name: self.cleaned_data[name] for name in ("full_name", "address", "city", "postal_code", "country")}
+        return {
+            name: self.cleaned_data[name]
+            for name in ("full_name", "address", "city", "postal_code", "country")
+        }

@@ -43,7 +43,9 @@ def wait_for_a_replica(*, key: str) -> bool:
     try:
         if isinstance(client, RedisCluster):
             node = client.get_node_from_key(key)
-            acknowledged = client.execute_command("WAIT", replicas, settings.REDIS_REPLICA_WAIT_MS, target_nodes=node)
+            acknowledged = client.execute_command(
+                "WAIT", replicas, settings.REDIS_REPLICA_WAIT_MS, target_nodes=node
+            )
         else:
             acknowledged = client.wait(replicas, settings.REDIS_REPLICA_WAIT_MS)
     except REDIS_FAILURES as error:

@@ -49,8 +49,12 @@ _DJANGO_NAMES = {short: name for name, short in STORED_NAMES.items()}
 # visitor their session as stored.
 MEANINGS = {
     STORED_NAMES[SESSION_KEY]: "the user's id (Django's _auth_user_id)",
-    STORED_NAMES[BACKEND_SESSION_KEY]: "the backend that logged them in (Django's _auth_user_backend): class name and a digest of its path",
-    STORED_NAMES[HASH_SESSION_KEY]: "the session auth hash (Django's _auth_user_hash): a password change ends the session (hidden here)",
+    STORED_NAMES[
+        BACKEND_SESSION_KEY
+    ]: "the backend that logged them in (Django's _auth_user_backend): class name and a digest of its path",
+    STORED_NAMES[
+        HASH_SESSION_KEY
+    ]: "the session auth hash (Django's _auth_user_hash): a password change ends the session (hidden here)",
     STORED_NAMES[SESSION_EXPIRY]: "an expiry set with set_expiry() (Django's _session_expiry)",
     LOGIN_AT: "when the user logged in: the absolute timeout counts from it",
     PASSWORD_AT: "when the user last typed their password: sensitive pages ask again after a while",
@@ -89,7 +93,9 @@ def encode(data: dict) -> str:
     """A session's data as stored: compact JSON, never pickle (unpickling what Redis returns runs code)."""
     if writes_long_names():
         # As the release before short names wrote it, for a release that bridges a rolling deploy.
-        return json.dumps({_LONG_NAMES.get(name, name): value for name, value in data.items()}, separators=(",", ":"))
+        return json.dumps(
+            {_LONG_NAMES.get(name, name): value for name, value in data.items()}, separators=(",", ":")
+        )
     stored = {}
     for name, value in data.items():
         if name == BACKEND_SESSION_KEY:

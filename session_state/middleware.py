@@ -162,7 +162,9 @@ def _user_from_record(request):
     if not is_ours(session) or not session.is_logged_in_session:
         return None
     backend_path = session.get(BACKEND_SESSION_KEY)
-    if backend_path not in settings.AUTHENTICATION_BACKENDS or not _finds_users_as_model_backend(backend_path):
+    if backend_path not in settings.AUTHENTICATION_BACKENDS or not _finds_users_as_model_backend(
+        backend_path
+    ):
         return None
     return user_records.user_from(
         session.user_record, user_id=session.get(SESSION_KEY), user_hash=session.get(HASH_SESSION_KEY)

@@ -92,7 +92,9 @@ class _Feed:
             try:
                 self._follow_channel()
             except REDIS_FAILURES as error:
-                logger.warning("Revocations: lost Redis (%s); API requests answer 503 until it is back", error)
+                logger.warning(
+                    "Revocations: lost Redis (%s); API requests answer 503 until it is back", error
+                )
             except Exception:
                 # Never a dead thread: its worker would answer 503 until restarted.
                 logger.exception("Revocations: the listener failed; it starts again")

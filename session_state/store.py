@@ -165,7 +165,9 @@ class SessionStore(SessionBase):
         """
         if self.loaded:
             raise RuntimeError("This session has been read already.")
-        self.user_record = user_records.decode(record, tag=self.owner_tag) if self.is_logged_in_session else None
+        self.user_record = (
+            user_records.decode(record, tag=self.owner_tag) if self.is_logged_in_session else None
+        )
         self._session_cache = self._accept(stored)
 
     def _accept(self, stored: bytes | None) -> dict:
@@ -274,7 +276,11 @@ class SessionStore(SessionBase):
         old_id, data = self.session_key, self._session
         new_id = _under_a_new_id(
             lambda new_id: index.bind(
-                tag=tag, public_id=public_id, session_id=new_id, data=encode(data), ttl_ms=max(1, self.ttl_ms())
+                tag=tag,
+                public_id=public_id,
+                session_id=new_id,
+                data=encode(data),
+                ttl_ms=max(1, self.ttl_ms()),
             ),
             lambda: keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=tag),
         )
@@ -367,4 +373,3 @@ class SessionStore(SessionBase):
         """Slide the idle timeout, if it is due: the session is saved, its TTL renewed."""
         if self.modified or self.is_due_for_refresh():
             self[SEEN_AT] = time.time()
-

@@ -166,7 +166,11 @@ def redis_down(settings):
         alias: {
             **cache,
             **dead,
-            **({"OPTIONS": {**cache["OPTIONS"], **_cluster_options([("127.0.0.1", dead_port)])}} if cluster_wanted() else {}),
+            **(
+                {"OPTIONS": {**cache["OPTIONS"], **_cluster_options([("127.0.0.1", dead_port)])}}
+                if cluster_wanted()
+                else {}
+            ),
         }
         for alias, cache in settings.CACHES.items()
     }

@@ -27,7 +27,9 @@ def password():
 
 @pytest.fixture
 def user(db):
-    return get_user_model().objects.create_user(username="alice", email="alice@example.com", password=PASSWORD)
+    return get_user_model().objects.create_user(
+        username="alice", email="alice@example.com", password=PASSWORD
+    )
 
 
 @pytest.fixture
@@ -43,22 +45,30 @@ def kitchen(db):
 
 @pytest.fixture
 def mug(kitchen):
-    return Product.objects.create(category=kitchen, name="Camp mug", slug="camp-mug", price="14.50", stock=500)
+    return Product.objects.create(
+        category=kitchen, name="Camp mug", slug="camp-mug", price="14.50", stock=500
+    )
 
 
 @pytest.fixture
 def board(kitchen):
-    return Product.objects.create(category=kitchen, name="Walnut board", slug="walnut-board", price="48.00", stock=3)
+    return Product.objects.create(
+        category=kitchen, name="Walnut board", slug="walnut-board", price="48.00", stock=3
+    )
 
 
 @pytest.fixture
 def kettle(kitchen):
-    return Product.objects.create(category=kitchen, name="Copper kettle", slug="copper-kettle", price="89.00", stock=0)
+    return Product.objects.create(
+        category=kitchen, name="Copper kettle", slug="copper-kettle", price="89.00", stock=0
+    )
 
 
 @pytest.fixture
 def product(kitchen):
-    return Product.objects.create(category=kitchen, name="Enamel camp mug", slug="enamel-camp-mug", price="14.50", stock=5)
+    return Product.objects.create(
+        category=kitchen, name="Enamel camp mug", slug="enamel-camp-mug", price="14.50", stock=5
+    )
 
 
 @pytest.fixture

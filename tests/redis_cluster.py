@@ -57,7 +57,9 @@ class SuiteCluster:
         primary_id = self.stack.redis_cli(address, "cluster", "myid").strip()
         replica_port = next(
             int(fields[1].split("@")[0].rsplit(":", 1)[1])
-            for fields in (line.split() for line in self.stack.redis_cli(address, "cluster", "nodes").splitlines())
+            for fields in (
+                line.split() for line in self.stack.redis_cli(address, "cluster", "nodes").splitlines()
+            )
             if fields[3] == primary_id
         )
         return next(name for name in self.stack.redis_servers if self.stack.port_of(name) == replica_port)

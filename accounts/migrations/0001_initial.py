@@ -6,27 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = (
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    )
+    dependencies = (migrations.swappable_dependency(settings.AUTH_USER_MODEL),)
 
     operations = (
         migrations.CreateModel(
-            name='SavedAddress',
+            name="SavedAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=200, verbose_name='Full name')),
-                ('address', models.CharField(max_length=300, verbose_name='Street address')),
-                ('city', models.CharField(max_length=100)),
-                ('postal_code', models.CharField(max_length=20, verbose_name='Postal code')),
-                ('country', models.CharField(max_length=100)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='saved_address', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200, verbose_name="Full name")),
+                ("address", models.CharField(max_length=300, verbose_name="Street address")),
+                ("city", models.CharField(max_length=100)),
+                ("postal_code", models.CharField(max_length=20, verbose_name="Postal code")),
+                ("country", models.CharField(max_length=100)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_address",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'saved addresses',
+                "verbose_name_plural": "saved addresses",
             },
         ),
     )

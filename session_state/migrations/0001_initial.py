@@ -8,19 +8,30 @@ import session_state.keys
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = (
-        ('auth', '0012_alter_user_first_name_max_length'),
-    )
+    dependencies = (("auth", "0012_alter_user_first_name_max_length"),)
 
     operations = (
         migrations.CreateModel(
-            name='UserTag',
+            name="UserTag",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='session_tag', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('tag', models.CharField(default=session_state.keys.new_tag, editable=False, max_length=12, unique=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="session_tag",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tag",
+                    models.CharField(
+                        default=session_state.keys.new_tag, editable=False, max_length=12, unique=True
+                    ),
+                ),
             ],
         ),
     )

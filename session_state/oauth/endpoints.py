@@ -160,7 +160,9 @@ def app_origin_of(url: str | None) -> str | None:
     if client is None:
         return None
     redirect_uri = query.get("redirect_uri") or client.get_default_redirect_uri()
-    return rfc8252.csp_source(redirect_uri) if redirect_uri and client.check_redirect_uri(redirect_uri) else None
+    return (
+        rfc8252.csp_source(redirect_uri) if redirect_uri and client.check_redirect_uri(redirect_uri) else None
+    )
 
 
 def token_response(request, *, implied_grant_type: str | None = None):

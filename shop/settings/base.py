@@ -180,7 +180,9 @@ REDIS_CHANGE_DEADLINE = REDIS_SOCKET_TIMEOUT / 2
 # it just after login would not be logged in yet.
 REDIS_SENTINELS = [
     (host, int(port))
-    for host, port in (address.rsplit(":", 1) for address in os.environ.get("REDIS_SENTINELS", "").split(",") if address)
+    for host, port in (
+        address.rsplit(":", 1) for address in os.environ.get("REDIS_SENTINELS", "").split(",") if address
+    )
 ]
 # With Redis Cluster ("host:port,host:port,...", seed nodes; REDIS_PASSWORD
 # where set), sessions, carts and everything else in Redis are spread over
@@ -193,12 +195,17 @@ REDIS_CLUSTER_NODES = [
     )
 ]
 if REDIS_SENTINELS and REDIS_CLUSTER_NODES:
-    raise ImproperlyConfigured("Set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both: a cluster fails over by itself.")
+    raise ImproperlyConfigured(
+        "Set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both: a cluster fails over by itself."
+    )
 if REDIS_CLUSTER_NODES:
     _host, _port = REDIS_CLUSTER_NODES[0]
     _REDIS_LOCATION = f"redis://{_host}:{_port}/0"
     _REDIS_OPTIONS.update(
-        {"CONNECTION_FACTORY": "ops.redis_cluster.ClusterConnectionFactory", "CLUSTER_NODES": REDIS_CLUSTER_NODES}
+        {
+            "CONNECTION_FACTORY": "ops.redis_cluster.ClusterConnectionFactory",
+            "CLUSTER_NODES": REDIS_CLUSTER_NODES,
+        }
     )
     if os.environ.get("REDIS_PASSWORD"):
         _REDIS_OPTIONS["PASSWORD"] = os.environ["REDIS_PASSWORD"]
@@ -495,7 +502,9 @@ SHOW_WORKER = os.environ.get("SHOW_WORKER", "0") == "1"
 # address, where its operator, its checks and Docker's health check run.
 # Anyone else learns "ok" or "unavailable" and nothing more.
 HEALTH_DETAIL_ADDRESSES = frozenset(
-    address.strip() for address in os.environ.get("HEALTH_DETAIL_ADDRESSES", "127.0.0.1,::1").split(",") if address.strip()
+    address.strip()
+    for address in os.environ.get("HEALTH_DETAIL_ADDRESSES", "127.0.0.1,::1").split(",")
+    if address.strip()
 )
 
 # Flash messages ride in a signed cookie, never in the session: a message

@@ -35,7 +35,10 @@ CACHES = {
     **CACHES,
     "django-sessions": {
         **CACHES["sessions"],
-        "OPTIONS": {**CACHES["sessions"]["OPTIONS"], "SERIALIZER": "django_redis.serializers.json.JSONSerializer"},
+        "OPTIONS": {
+            **CACHES["sessions"]["OPTIONS"],
+            "SERIALIZER": "django_redis.serializers.json.JSONSerializer",
+        },
     },
 }
 SESSION_CACHE_ALIAS = "django-sessions"

@@ -17,7 +17,9 @@ from .base import *
 
 def _is_es256_key(value: str) -> bool:
     try:
-        key = serialization.load_der_private_key(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), None)
+        key = serialization.load_der_private_key(
+            base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), None
+        )
     except (binascii.Error, ValueError, TypeError):
         return False
     return isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1)

@@ -44,7 +44,9 @@ def test_an_unknown_username_gets_the_same_answer_as_a_wrong_password(client, us
     }
 
 
-def test_login_gives_a_new_session_id_and_deletes_the_old_one_from_redis(client, user, password, redis_client):
+def test_login_gives_a_new_session_id_and_deletes_the_old_one_from_redis(
+    client, user, password, redis_client
+):
     before_login = _anonymous_session_with({"visited": "the shop"})
     assert redis_client.exists(session_redis_key(before_login))  # else "gone" below would prove nothing
     client.cookies[SESSION_COOKIE] = before_login

@@ -21,7 +21,12 @@ def test_a_registered_password_is_stored_as_a_bcrypt_hash(client, settings):
     settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
     client.post(
         "/accounts/register/",
-        {"username": "bob", "email": "bob@example.com", "password1": "plum-orchard-77", "password2": "plum-orchard-77"},
+        {
+            "username": "bob",
+            "email": "bob@example.com",
+            "password1": "plum-orchard-77",
+            "password2": "plum-orchard-77",
+        },
     )
     stored = get_user_model().objects.get(username="bob").password
     assert stored.startswith("bcrypt_sha256$$2b$")

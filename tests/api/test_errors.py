@@ -308,6 +308,8 @@ def test_a_checkout_short_of_stock_is_a_sold_out_problem(client, token, mug):
     mug.stock = 1
     mug.save()
 
-    response = post(client, "checkout", {"shipping": SHIPPING}, token=token, **{"Idempotency-Key": "checkout-0002"})
+    response = post(
+        client, "checkout", {"shipping": SHIPPING}, token=token, **{"Idempotency-Key": "checkout-0002"}
+    )
 
     assert (response.status_code, is_problem(response, "sold_out")) == (409, True)

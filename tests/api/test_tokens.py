@@ -192,7 +192,9 @@ def test_a_users_access_token_is_refused_at_once_when_deactivated_by_a_save(
 
 
 def test_a_revocation_with_a_hint_the_server_does_not_know_still_revokes(client, tokens):
-    response = post(client, "auth/revoke", {"token": tokens["refresh_token"], "token_type_hint": "something_else"})
+    response = post(
+        client, "auth/revoke", {"token": tokens["refresh_token"], "token_type_hint": "something_else"}
+    )
 
     assert response.status_code == 200
     assert within(1.0, lambda: get(client, "me", token=tokens["access_token"]).status_code == 401) is not None

@@ -69,7 +69,9 @@ def browser_with_back_forward_cache(playwright):
 def page(browser, stack):
     # The stack's certificate is self-signed for localhost: accepted here as a
     # person accepts it once in their browser.
-    context = browser.new_context(base_url=stack.url, ignore_https_errors=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=stack.url, ignore_https_errors=True, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -8,7 +8,9 @@ pytestmark = pytest.mark.browser
 
 def test_the_api_docs_page_lists_every_operation_without_breaking_the_csp(page, stack, screenshot):
     refused, elsewhere = [], []
-    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+    page.on(
+        "console", lambda message: "Content Security Policy" in message.text and refused.append(message.text)
+    )
     page.on("request", lambda request: request.url.startswith(stack.url) or elsewhere.append(request.url))
 
     page.goto("/api/v1/docs")

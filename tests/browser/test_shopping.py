@@ -7,6 +7,7 @@ from tests.browser.accounts import log_in
 
 pytestmark = pytest.mark.browser
 
+
 def test_a_shopper_browses_fills_a_cart_logs_in_checks_out_and_sees_the_order(page, account, screenshot):
     page.goto("/")
     expect(page.get_by_role("heading", name="Things for a warm home")).to_be_visible()
@@ -20,7 +21,9 @@ def test_a_shopper_browses_fills_a_cart_logs_in_checks_out_and_sees_the_order(pa
     expect(page.get_by_text("Added 2 × Enamel camp mug to your cart.")).to_be_visible()
 
     page.get_by_role("link", name="Textiles").first.click()
-    page.locator(".product-card", has_text="Linen tea towel").get_by_role("button", name="Add to cart").click()
+    page.locator(".product-card", has_text="Linen tea towel").get_by_role(
+        "button", name="Add to cart"
+    ).click()
     expect(page.get_by_test_id("cart-count")).to_have_text("3")
 
     page.get_by_role("link", name=re.compile("^Cart")).click()
@@ -92,7 +95,9 @@ def test_the_shop_fits_a_phone_screen(page, screenshot):
     screenshot(page, "09-home-phone")
 
 
-def test_a_shopper_sees_where_they_are_logged_in_and_ends_another_session(browser, stack, page, account, screenshot):
+def test_a_shopper_sees_where_they_are_logged_in_and_ends_another_session(
+    browser, stack, page, account, screenshot
+):
     other = browser.new_context(base_url=stack.url, ignore_https_errors=True).new_page()
     other.goto("/accounts/login/")
     log_in(other, account)

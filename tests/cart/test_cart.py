@@ -99,7 +99,8 @@ def test_a_sold_out_product_cannot_be_added(client, kettle):
 
 def test_a_cart_of_50_lines_refuses_a_51st(client, kitchen):
     products = Product.objects.bulk_create(
-        Product(category=kitchen, name=f"Spoon {n}", slug=f"spoon-{n}", price="1.00", stock=10) for n in range(51)
+        Product(category=kitchen, name=f"Spoon {n}", slug=f"spoon-{n}", price="1.00", stock=10)
+        for n in range(51)
     )
     for product in products[:50]:
         add(client, product, 1)

@@ -6,7 +6,9 @@ from catalog.models import Category, Product
 
 def make_products(category, count, **fields):
     return Product.objects.bulk_create(
-        Product(category=category, name=f"Spoon {n:02}", slug=f"spoon-{n:02}", price="3.00", stock=5, **fields)
+        Product(
+            category=category, name=f"Spoon {n:02}", slug=f"spoon-{n:02}", price="3.00", stock=5, **fields
+        )
         for n in range(count)
     )
 

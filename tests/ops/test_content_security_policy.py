@@ -46,7 +46,9 @@ def test_the_policy_is_built_once_not_per_response(monkeypatch):
     request = RequestFactory().get("/")
     middleware.process_request(request)
 
-    assert middleware.process_response(request, plain_view(request))["Content-Security-Policy"] != "built again"
+    assert (
+        middleware.process_response(request, plain_view(request))["Content-Security-Policy"] != "built again"
+    )
 
 
 def test_a_view_with_a_policy_of_its_own_gets_it(settings):

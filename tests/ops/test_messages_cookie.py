@@ -6,13 +6,23 @@ COOKIE = "__Host-messages"
 
 
 def attributes(morsel):
-    return {"secure": morsel["secure"], "httponly": morsel["httponly"], "path": morsel["path"], "domain": morsel["domain"]}
+    return {
+        "secure": morsel["secure"],
+        "httponly": morsel["httponly"],
+        "path": morsel["path"],
+        "domain": morsel["domain"],
+    }
 
 
 def test_a_message_rides_in_a_host_only_secure_httponly_cookie(client, mug):
     response = add(client, mug, 1)
 
-    assert attributes(response.cookies[COOKIE]) == {"secure": True, "httponly": True, "path": "/", "domain": ""}
+    assert attributes(response.cookies[COOKIE]) == {
+        "secure": True,
+        "httponly": True,
+        "path": "/",
+        "domain": "",
+    }
 
 
 def test_the_cookie_is_deleted_once_read_secure_and_httponly_too(client, mug):

@@ -46,4 +46,7 @@ def test_one_primary_of_a_cluster_that_may_evict_is_warned_about(last_primary_po
 
     warnings = check_redis_eviction_policy()
 
-    assert [warning.id for warning in warnings] == ["ops.W001", "ops.W001"]  # the sessions' cache, and the default
+    assert [warning.id for warning in warnings] == [
+        "ops.W001",
+        "ops.W001",
+    ]  # the sessions' cache, and the default

@@ -78,4 +78,3 @@ def test_the_noted_connection_is_redis_pys_own_for_the_urls_scheme(url, kind):
 
     assert isinstance(pool.make_connection(), kind)
     assert issubclass(pool.connection_class, NotedCommands)
-

@@ -36,7 +36,9 @@ def test_the_session_cookie_is_kept_when_redis_is_down(logged_in_client, redis_d
 
 
 def test_a_login_attempt_answers_503_when_redis_is_down(client, db, redis_down):
-    response = client.post("/accounts/login/", {"username": "alice", "password": "x"}, headers={"X-Real-IP": "192.0.2.1"})
+    response = client.post(
+        "/accounts/login/", {"username": "alice", "password": "x"}, headers={"X-Real-IP": "192.0.2.1"}
+    )
 
     assert response.status_code == 503
 

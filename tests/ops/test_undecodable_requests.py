@@ -11,7 +11,10 @@ def test_a_form_in_another_charset_than_utf_8_answers_400_with_the_shops_headers
     body = "username=alice&password=x".encode(charset)
 
     response = client.generic(
-        "POST", "/accounts/login/", data=body, content_type=f"application/x-www-form-urlencoded; charset={charset}"
+        "POST",
+        "/accounts/login/",
+        data=body,
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
     )
 
     assert response.status_code == 400

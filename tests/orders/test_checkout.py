@@ -7,7 +7,13 @@ from catalog.models import Product
 from orders.models import Order
 from tests.shopping import add, cart_of, summary
 
-ADDRESS = {"full_name": "Erin Shopper", "address": "1 Market St", "city": "Springfield", "postal_code": "12345", "country": "USA"}
+ADDRESS = {
+    "full_name": "Erin Shopper",
+    "address": "1 Market St",
+    "city": "Springfield",
+    "postal_code": "12345",
+    "country": "USA",
+}
 
 
 def open_checkout(client):

@@ -60,7 +60,6 @@ def saved(SessionStore):
     return store
 
 
-
 @pytest.fixture(scope="module")
 def keyslot_of(tmp_path_factory):
     """keyslot_of(key): the slot Redis Cluster puts the key in, as a cluster node itself says (CLUSTER KEYSLOT)."""

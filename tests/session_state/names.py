@@ -6,4 +6,13 @@ from session_state.fields import LOGIN_AT, PASSWORD_AT, PUBLIC_ID, REFRESH
 ANONYMOUS_MARK = keys.ANONYMOUS_MARK
 LOGGED_IN_MARK = keys.LOGGED_IN_MARK
 
-__all__ = ["ANONYMOUS_MARK", "LOGGED_IN_MARK", "LOGIN_AT", "PASSWORD_AT", "PUBLIC_ID", "REFRESH", "index", "keys"]
+__all__ = [
+    "ANONYMOUS_MARK",
+    "LOGGED_IN_MARK",
+    "LOGIN_AT",
+    "PASSWORD_AT",
+    "PUBLIC_ID",
+    "REFRESH",
+    "index",
+    "keys",
+]

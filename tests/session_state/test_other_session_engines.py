@@ -19,7 +19,10 @@ ENGINES = {
 def other_engine(request, settings):
     settings.SESSION_ENGINE = ENGINES[request.param]
     if request.param == "memory":
-        settings.CACHES = {**settings.CACHES, "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        settings.CACHES = {
+            **settings.CACHES,
+            "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        }
         settings.SESSION_CACHE_ALIAS = "memory"
     return request.param
 

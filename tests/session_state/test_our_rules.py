@@ -121,4 +121,8 @@ def test_a_visitors_session_cycled_twice_at_once_gives_each_an_id_of_its_own(Ses
     other_worker.cycle_key()
 
     assert len({saved.session_key, other_worker.session_key}) == 2
-    assert SessionStore(saved.session_key).load() == SessionStore(other_worker.session_key).load() == {"a": "c", "b": "d"}
+    assert (
+        SessionStore(saved.session_key).load()
+        == SessionStore(other_worker.session_key).load()
+        == {"a": "c", "b": "d"}
+    )

@@ -31,7 +31,9 @@ def test_an_id_forged_with_a_users_tag_is_no_session_and_sees_nothing_of_theirs(
     assert summary(attacker)["count"] == 0
 
 
-def test_an_add_with_an_id_forged_with_a_users_tag_leaves_their_cart_alone(logged_in_client, user, mug, redis_client):
+def test_an_add_with_an_id_forged_with_a_users_tag_leaves_their_cart_alone(
+    logged_in_client, user, mug, redis_client
+):
     add(logged_in_client, mug, 2)
     attacker = attacker_with_id(keys.new_session_id(mark=keys.LOGGED_IN_MARK, tag=sessions.tag_of_user(user)))
     reset_command_stats(redis_client)
@@ -58,7 +60,9 @@ def test_an_id_forged_with_another_visitors_tag_neither_reads_nor_changes_their_
     assert visitor_cart_of(attacker) != victims_cart
 
 
-def test_a_planted_real_anonymous_id_is_gone_after_the_victim_logs_in(client, user, password, mug, redis_client):
+def test_a_planted_real_anonymous_id_is_gone_after_the_victim_logs_in(
+    client, user, password, mug, redis_client
+):
     add(client, mug, 1)  # the attacker's own visit gets a real session id ...
     planted = client.cookies[SESSION_COOKIE].value
     victim = attacker_with_id(planted)  # ... which the victim's browser is made to carry

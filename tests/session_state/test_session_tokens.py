@@ -47,7 +47,9 @@ def test_a_session_key_in_the_url_is_ignored(logged_in_client):
     session_id = logged_in_client.cookies[SESSION_COOKIE].value
     logged_in_client.cookies.clear()
 
-    response = logged_in_client.get(f"/accounts/profile/?{SESSION_COOKIE}={session_id}&sessionid={session_id}")
+    response = logged_in_client.get(
+        f"/accounts/profile/?{SESSION_COOKIE}={session_id}&sessionid={session_id}"
+    )
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

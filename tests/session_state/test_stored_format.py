@@ -58,7 +58,9 @@ def test_a_logged_in_session_takes_over_100_bytes_fewer_than_under_the_long_name
     assert len(under_long_names) - len(stored) > 100
 
 
-def test_a_session_stored_under_the_former_long_names_is_still_logged_in(logged_in_client, redis_client, user):
+def test_a_session_stored_under_the_former_long_names_is_still_logged_in(
+    logged_in_client, redis_client, user
+):
     key = session_key_of(logged_in_client)
     before = logged_in_client.get("/accounts/sessions/current/").json()
     stored = json.loads(redis_client.get(key))
@@ -87,7 +89,10 @@ def test_a_session_stored_under_the_former_names_with_another_hash_is_logged_out
 def test_two_backends_of_one_class_name_are_stored_apart(settings):
     settings.AUTHENTICATION_BACKENDS = [SHOP_BACKEND, "somewhere.else.ThrottledModelBackend"]
 
-    stored = [json.loads(fields.encode({BACKEND_SESSION_KEY: path}))["_b"] for path in settings.AUTHENTICATION_BACKENDS]
+    stored = [
+        json.loads(fields.encode({BACKEND_SESSION_KEY: path}))["_b"]
+        for path in settings.AUTHENTICATION_BACKENDS
+    ]
 
     assert stored[0] != stored[1]
     assert [fields.decode(json.dumps({"_b": code}).encode())[BACKEND_SESSION_KEY] for code in stored] == (
@@ -114,7 +119,9 @@ def test_a_backend_taken_out_of_the_settings_is_not_taken_for_another(settings):
 
 
 def test_what_is_not_djangos_session_hash_is_kept_as_it_is():
-    assert fields.decode(fields.encode({HASH_SESSION_KEY: "not hex"}).encode()) == {HASH_SESSION_KEY: "not hex"}
+    assert fields.decode(fields.encode({HASH_SESSION_KEY: "not hex"}).encode()) == {
+        HASH_SESSION_KEY: "not hex"
+    }
 
 
 def test_an_apps_own_keys_are_stored_as_they_are():
@@ -138,7 +145,9 @@ def test_an_api_login_stored_under_the_former_names_still_refreshes(user, redis_
 # names (SESSION_STORED_NAMES = "long") writes what that release reads.
 
 
-def test_a_bridging_release_writes_sessions_under_the_long_names(settings, client, user, password, redis_client):
+def test_a_bridging_release_writes_sessions_under_the_long_names(
+    settings, client, user, password, redis_client
+):
     settings.SESSION_STORED_NAMES = "long"
     client.post("/accounts/login/", {"username": "alice", "password": password})
 
@@ -146,7 +155,10 @@ def test_a_bridging_release_writes_sessions_under_the_long_names(settings, clien
 
     assert {SESSION_KEY, BACKEND_SESSION_KEY, "_login_at", "_public_id"} <= set(stored)
     assert not set(stored) & SHORT_NAMES
-    assert (stored[BACKEND_SESSION_KEY], stored[HASH_SESSION_KEY]) == (SHOP_BACKEND, user.get_session_auth_hash())
+    assert (stored[BACKEND_SESSION_KEY], stored[HASH_SESSION_KEY]) == (
+        SHOP_BACKEND,
+        user.get_session_auth_hash(),
+    )
     assert isinstance(stored["_login_at"], float)
 
 

@@ -44,7 +44,11 @@ def test_use_slides_the_idle_timeout_once_a_minute_has_passed(logged_in_client, 
 
     logged_in_client.get("/accounts/profile/")
 
-    assert settings.SESSION_COOKIE_AGE - 5 <= redis_client.ttl(redis_key(logged_in_client)) <= settings.SESSION_COOKIE_AGE
+    assert (
+        settings.SESSION_COOKIE_AGE - 5
+        <= redis_client.ttl(redis_key(logged_in_client))
+        <= settings.SESSION_COOKIE_AGE
+    )
     assert time.time() - logged_in_client.session[SEEN_AT] < 5
 
 
@@ -104,13 +108,17 @@ def test_a_logged_in_session_key_is_a_new_one_with_the_logged_in_mark(logged_in_
     assert LOGIN_AT in logged_in_client.session
 
 
-def test_a_session_saved_just_before_its_absolute_timeout_expires_in_redis_at_it(logged_in_client, redis_client):
+def test_a_session_saved_just_before_its_absolute_timeout_expires_in_redis_at_it(
+    logged_in_client, redis_client
+):
     backdate(logged_in_client, {LOGIN_AT: settings.SESSION_ABSOLUTE_TIMEOUT - 2})
 
     assert 1000 < redis_client.pttl(redis_key(logged_in_client)) <= 2000
 
 
-def test_an_add_to_cart_after_the_absolute_timeout_leaves_the_users_cart_alone(logged_in_client, user, mug, redis_client):
+def test_an_add_to_cart_after_the_absolute_timeout_leaves_the_users_cart_alone(
+    logged_in_client, user, mug, redis_client
+):
     # Saved past its absolute timeout, the session is gone from Redis at once.
     backdate(logged_in_client, {LOGIN_AT: settings.SESSION_ABSOLUTE_TIMEOUT + 1, SEEN_AT: 1})
     assert not redis_client.exists(redis_key(logged_in_client))

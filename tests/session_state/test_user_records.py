@@ -232,6 +232,8 @@ def test_the_record_is_rewritten_from_the_database_not_from_a_stale_object(
 
 
 def test_a_session_whose_backend_is_no_longer_allowed_is_refused_as_django_refuses_it(warm_client, settings):
-    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]  # not the one it logged in with
+    settings.AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend"
+    ]  # not the one it logged in with
 
     assert warm_client.get(CURRENT).json()["user"] is None

@@ -13,7 +13,9 @@ from session_state.signals import visitor_logged_in
 from session_state.user_sessions import end_session
 
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
-CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+CHROME = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+)
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
@@ -131,7 +133,11 @@ def test_ending_all_other_sessions_keeps_only_this_one(log_in):
 
 @pytest.mark.parametrize(
     ("others", "said"),
-    [(0, "You had no other session open."), (1, "1 other session was ended."), (2, "2 other sessions were ended.")],
+    [
+        (0, "You had no other session open."),
+        (1, "1 other session was ended."),
+        (2, "2 other sessions were ended."),
+    ],
 )
 def test_ending_other_sessions_says_how_many_in_words(log_in, others, said):
     laptop = log_in(device())
@@ -177,7 +183,9 @@ def test_re_authenticating_changes_the_session_key(log_in, password):
     age_password_entry(laptop)
     old_key = laptop.cookies[SESSION_COOKIE].value
 
-    response = laptop.post("/accounts/password/change/", {"reauth_password": password, "reauth_method": "GET"})
+    response = laptop.post(
+        "/accounts/password/change/", {"reauth_password": password, "reauth_method": "GET"}
+    )
 
     assert response["Location"] == "/accounts/password/change/"
     assert laptop.cookies[SESSION_COOKIE].value != old_key
@@ -189,7 +197,9 @@ def test_a_wrong_password_at_re_authentication_is_refused_and_counted(log_in):
     age_password_entry(laptop)
 
     for _attempt in range(5):
-        response = laptop.post("/accounts/password/change/", {"reauth_password": "wrong", "reauth_method": "GET"})
+        response = laptop.post(
+            "/accounts/password/change/", {"reauth_password": "wrong", "reauth_method": "GET"}
+        )
         assert "That is not your password." in response.content.decode()
 
     response = laptop.post("/accounts/password/change/", {"reauth_password": "wrong", "reauth_method": "GET"})
@@ -233,7 +243,11 @@ def test_changing_the_password_keeps_this_session_with_a_new_key_and_ends_the_ot
 
     response = laptop.post(
         "/accounts/password/change/",
-        {"old_password": password, "new_password1": "brand-new-orchard-9", "new_password2": "brand-new-orchard-9"},
+        {
+            "old_password": password,
+            "new_password1": "brand-new-orchard-9",
+            "new_password2": "brand-new-orchard-9",
+        },
     )
 
     assert response.status_code == 302
@@ -304,7 +318,13 @@ def test_user_agents_are_described_as_a_person_reads_them():
     assert index.describe_user_agent("") == "Unknown browser"
 
 
-ADDRESS = {"full_name": "Alice A", "address": "3 Elm St", "city": "Oakton", "postal_code": "22124", "country": "USA"}
+ADDRESS = {
+    "full_name": "Alice A",
+    "address": "3 Elm St",
+    "city": "Oakton",
+    "postal_code": "22124",
+    "country": "USA",
+}
 
 
 def test_seeing_the_saved_address_asks_for_the_password_when_it_was_typed_long_ago(log_in, user):
@@ -344,7 +364,9 @@ def test_a_session_ended_while_its_key_is_being_renewed_stays_ended(log_in, user
     assert redis_client.hgetall(keys.user_sessions(tag_of_user(user))) == {}
 
 
-def test_ending_all_sessions_ends_one_re_keyed_between_reading_the_list_and_ending_it(log_in, user, redis_client):
+def test_ending_all_sessions_ends_one_re_keyed_between_reading_the_list_and_ending_it(
+    log_in, user, redis_client
+):
     from session_state.store import SessionStore
 
     phone = log_in(device())
@@ -384,7 +406,9 @@ def test_logging_out_here_from_the_sessions_page_needs_no_password(log_in):
     assert 'action="/accounts/logout/"' in page
 
 
-def test_what_a_visitor_owned_goes_to_the_user_before_the_session_is_listed(client, user, password, mug, redis_client):
+def test_what_a_visitor_owned_goes_to_the_user_before_the_session_is_listed(
+    client, user, password, mug, redis_client
+):
     # So that a Redis failure in that step leaves no listed session that no browser holds.
     client.post(f"/cart/add/{mug.pk}/", {"quantity": 1})
     listed_then = []

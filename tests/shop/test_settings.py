@@ -92,11 +92,18 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def as_the_stack_runs(tmp_path_factory, redis_server, redis_url):
     """What the probe above found in a process set up as the stack's workers are, on the suite's Redis (or cluster)."""
-    cluster = {"REDIS_CLUSTER_NODES": ",".join(redis_server.stack.cluster_addresses())} if cluster_wanted() else {}
+    cluster = (
+        {"REDIS_CLUSTER_NODES": ",".join(redis_server.stack.cluster_addresses())} if cluster_wanted() else {}
+    )
     stack = Stack(state_dir=tmp_path_factory.mktemp("settings-probe"), redis_url=redis_url, extra_env=cluster)
     environment = stack.app_environment()
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], env=environment, cwd=BASE_DIR, capture_output=True, text=True, check=False
+        [sys.executable, "-c", PROBE],
+        env=environment,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -218,7 +225,9 @@ def test_only_the_stacks_own_address_reads_the_health_checks_detail(as_the_stack
     assert as_the_stack_runs["health_detail_addresses"] == ["127.0.0.1", "::1"]
 
 
-def test_a_stacks_api_rate_limit_is_beyond_what_its_tests_its_fuzzer_and_the_benchmark_send(as_the_stack_runs):
+def test_a_stacks_api_rate_limit_is_beyond_what_its_tests_its_fuzzer_and_the_benchmark_send(
+    as_the_stack_runs,
+):
     count, period = as_the_stack_runs["api_rate_limit"].split("/")
 
     assert (period, int(count) >= 1_000_000) == ("m", True)

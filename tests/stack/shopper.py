@@ -72,7 +72,12 @@ class Shopper:
     def register(self, username, password):
         response = self.post_form(
             "/accounts/register/",
-            {"username": username, "email": f"{username}@example.com", "password1": password, "password2": password},
+            {
+                "username": username,
+                "email": f"{username}@example.com",
+                "password1": password,
+                "password2": password,
+            },
         )
         assert response.status_code == 302, response.text
         return response
@@ -97,4 +102,3 @@ def workers_that_served(stack, responses) -> list[int | None]:
     pids = [pid for server in stack.app_servers for pid in stack.gunicorn_workers(server)]
     workers = {f"{socket.gethostname()}:{pid}": pid for pid in pids}
     return [workers.get(response.headers.get("X-Served-By")) for response in responses]
-

@@ -194,7 +194,10 @@ def test_while_redis_is_stopped_the_api_answers_json_503_and_then_serves_again_b
         stack.send_signal("redis", signal.SIGCONT)
 
     assert failing is not None
-    assert (during.status_code, during.headers["Content-Type"].split(";")[0]) == (503, "application/problem+json")
+    assert (during.status_code, during.headers["Content-Type"].split(";")[0]) == (
+        503,
+        "application/problem+json",
+    )
     assert during.json()["code"] == "unavailable"
     assert within(10, lambda: answered_everywhere(phone, 200)) is not None
 

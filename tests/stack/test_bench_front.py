@@ -32,7 +32,12 @@ def test_a_site_added_beside_the_shop_is_served_by_the_same_nginx_with_the_same_
     nginx_before = stack.pid("nginx")
     front_port = free_port()
 
-    stack.add_site("peer-under-test", NODE_SITE, {"NODE_PORT": str(plain_server), "FRONT_PORT": str(front_port)}, port=front_port)
+    stack.add_site(
+        "peer-under-test",
+        NODE_SITE,
+        {"NODE_PORT": str(plain_server), "FRONT_PORT": str(front_port)},
+        port=front_port,
+    )
     answer = requests.get(f"https://localhost:{front_port}/hello.txt", verify=str(stack.tls_cert), timeout=5)
 
     assert answer.text == "hello from the peer"

@@ -31,11 +31,18 @@ def open_checkout(shopper):
     """The hidden fields of the checkout page: the checkout token and the cart's digest."""
     page = shopper.get("/checkout/").text
     return {
-        name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1) for name in ("checkout_token", "cart_digest")
+        name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+        for name in ("checkout_token", "cart_digest")
     }
 
 
-ADDRESS = {"full_name": "Race Tester", "address": "2 Loop Rd", "city": "Localhost", "postal_code": "127", "country": "Lo"}
+ADDRESS = {
+    "full_name": "Race Tester",
+    "address": "2 Loop Rd",
+    "city": "Localhost",
+    "postal_code": "127",
+    "country": "Lo",
+}
 
 
 def test_200_concurrent_adds_by_one_shopper_are_all_kept(stack, shopper, account, stack_products):
@@ -54,7 +61,9 @@ def test_200_concurrent_adds_by_an_anonymous_visitor_are_all_kept(shopper, stack
     shopper.post(f"/cart/add/{first_spoon}/", {"quantity": 1})  # the visitor now has a cart
     spoons = [stack_products[f"race-spoon-{n}"] for n in range(20)]
 
-    responses = in_parallel(199, lambda n: shopper.post(f"/cart/add/{spoons[(n + 1) % 20]}/", {"quantity": 1}))
+    responses = in_parallel(
+        199, lambda n: shopper.post(f"/cart/add/{spoons[(n + 1) % 20]}/", {"quantity": 1})
+    )
 
     assert [response.status_code for response in responses] == [302] * 199
     assert cart_count(shopper) == 200
@@ -89,7 +98,9 @@ def test_racing_logins_merge_the_anonymous_cart_once(new_shopper, account, stack
     assert cart_count(other_device) == 5
 
 
-def test_racing_checkouts_for_the_last_unit_give_one_order_and_one_clear_sold_out(new_shopper, stack_products):
+def test_racing_checkouts_for_the_last_unit_give_one_order_and_one_clear_sold_out(
+    new_shopper, stack_products
+):
     lamp = stack_products["last-lamp"]
     shoppers = []
     for n in range(2):
@@ -99,7 +110,9 @@ def test_racing_checkouts_for_the_last_unit_give_one_order_and_one_clear_sold_ou
         assert shopper.post(f"/cart/add/{lamp}/", {"quantity": 1}).status_code == 302
         shoppers.append((shopper, open_checkout(shopper)))
 
-    responses = in_parallel(2, lambda n: shoppers[n][0].post("/checkout/", {**ADDRESS, **shoppers[n][1]}), workers=2)
+    responses = in_parallel(
+        2, lambda n: shoppers[n][0].post("/checkout/", {**ADDRESS, **shoppers[n][1]}), workers=2
+    )
 
     assert sorted(response.status_code for response in responses) == [302, 409]
     sold_out = next(response for response in responses if response.status_code == 409)

@@ -122,7 +122,9 @@ def test_a_primary_killed_under_load_is_replaced_and_nobody_is_logged_out(stack,
         promoted_after = time.monotonic() - killed_at
         time.sleep(3)
 
-    print(f"\nfailover: replica promoted {promoted_after:.2f} s after the kill; 503s for {failure_window(load):.2f} s")
+    print(
+        f"\nfailover: replica promoted {promoted_after:.2f} s after the kill; 503s for {failure_window(load):.2f} s"
+    )
     assert sum(record.added for record in load.records) > 0
     assert_what_everyone_saw(load, failed_window_bound=FAILOVER_BOUND)
 
@@ -188,7 +190,9 @@ class SlotMove:
         self.source_id = stack.redis_cli(self.source, "cluster", "myid").strip()
         self.target_id, self.target = next(
             (fields[0], fields[1].split("@")[0])
-            for fields in (line.split() for line in stack.redis_cli(self.source, "cluster", "nodes").splitlines())
+            for fields in (
+                line.split() for line in stack.redis_cli(self.source, "cluster", "nodes").splitlines()
+            )
             if "master" in fields[2] and fields[0] != self.source_id
         )
 
@@ -198,7 +202,9 @@ class SlotMove:
 
     def move(self, *keys_to_move: str) -> None:
         host, port = self.target.rsplit(":", 1)
-        answer = self.stack.redis_cli(self.source, "migrate", host, port, "", "0", "5000", "KEYS", *keys_to_move)
+        answer = self.stack.redis_cli(
+            self.source, "migrate", host, port, "", "0", "5000", "KEYS", *keys_to_move
+        )
         assert answer.strip() == "OK", answer
 
     def finish(self) -> None:

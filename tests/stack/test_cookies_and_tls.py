@@ -9,7 +9,9 @@ pytestmark = pytest.mark.stack
 def test_the_session_cookie_is_host_only_secure_httponly_and_lax(shopper, account):
     response = shopper.login(*account)
 
-    cookie = next(c for c in response.raw.headers.getlist("Set-Cookie") if c.startswith("__Host-shop_session="))
+    cookie = next(
+        c for c in response.raw.headers.getlist("Set-Cookie") if c.startswith("__Host-shop_session=")
+    )
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
     assert {"httponly", "secure", "path", "samesite"} <= attributes
     assert "domain" not in attributes
@@ -86,7 +88,9 @@ def test_what_nginx_answers_itself_carries_the_security_headers_once(shopper, wh
         shopper.use_session_id("u" * 20000)
         response = shopper.get("/")
     elif what == "a body too large":
-        response = shopper.http.post(shopper.stack.url + "/cart/clear/", data=b"x" * (2 * 1024 * 1024), timeout=10)
+        response = shopper.http.post(
+            shopper.stack.url + "/cart/clear/", data=b"x" * (2 * 1024 * 1024), timeout=10
+        )
     else:
         response = shopper.get("/?" + "q" * 20000)
 
@@ -102,6 +106,8 @@ def test_what_nginx_answers_itself_carries_the_security_headers_once(shopper, wh
 def test_a_page_from_the_shop_carries_its_own_policy_once(shopper):
     response = shopper.get("/")
 
-    assert response.raw.headers.getlist("Content-Security-Policy") == [response.headers["Content-Security-Policy"]]
+    assert response.raw.headers.getlist("Content-Security-Policy") == [
+        response.headers["Content-Security-Policy"]
+    ]
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert len(response.raw.headers.getlist("Strict-Transport-Security")) == 1

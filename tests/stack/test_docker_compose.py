@@ -37,7 +37,9 @@ def test_the_set_up_is_the_local_stacks_own():
 
 
 def test_the_app_reads_the_variables_the_local_stack_and_settings_read():
-    settings_text = "".join((ROOT / "shop/settings" / name).read_text() for name in ("base.py", "production.py"))
+    settings_text = "".join(
+        (ROOT / "shop/settings" / name).read_text() for name in ("base.py", "production.py")
+    )
     stack_text = (ROOT / "deploy/stack.py").read_text()
     app_env = SERVICES["web-1"]["environment"]
 

@@ -69,7 +69,9 @@ def _redis_alive(stack):
     return stack.pid("redis") is not None
 
 
-def test_a_rolling_restart_of_every_worker_logs_nobody_out_and_loses_no_cart_unit(fault_stack, accounts, products):
+def test_a_rolling_restart_of_every_worker_logs_nobody_out_and_loses_no_cart_unit(
+    fault_stack, accounts, products
+):
     with ShopperLoad(fault_stack, accounts, products) as load:
         time.sleep(1.5)
         old_workers = set(fault_stack.gunicorn_workers())
@@ -102,7 +104,9 @@ def test_a_killed_worker_loses_no_session_and_fails_only_what_it_was_serving(fau
     assert all(load.still_logged_in().values())
 
 
-def test_a_redis_restart_keeps_every_session_and_cart_unit_older_than_a_second(fault_stack, accounts, products):
+def test_a_redis_restart_keeps_every_session_and_cart_unit_older_than_a_second(
+    fault_stack, accounts, products
+):
     with ShopperLoad(fault_stack, accounts, products) as load:
         time.sleep(1.5)
         before = load.cart_counts()
@@ -119,7 +123,9 @@ def test_a_redis_restart_keeps_every_session_and_cart_unit_older_than_a_second(f
     assert not [error for record in load.records for error in record.server_errors if error[0] != 503]
 
 
-def test_while_redis_is_unreachable_every_page_answers_a_clear_503_within_a_second(fault_stack, accounts, products):
+def test_while_redis_is_unreachable_every_page_answers_a_clear_503_within_a_second(
+    fault_stack, accounts, products
+):
     shoppers = [Shopper(fault_stack) for _account in accounts[:3]]
     for shopper, account in zip(shoppers, accounts, strict=False):
         shopper.login(*account)
@@ -139,11 +145,15 @@ def test_while_redis_is_unreachable_every_page_answers_a_clear_503_within_a_seco
         fault_stack.send_signal("redis", signal.SIGCONT)
 
     assert all(status == 503 for _path, status, _seconds, _text in timed), [(p, s) for p, s, _t, _x in timed]
-    assert all(seconds < 1 for _path, _status, seconds, _text in timed), [(p, round(t, 2)) for p, _s, t, _x in timed]
+    assert all(seconds < 1 for _path, _status, seconds, _text in timed), [
+        (p, round(t, 2)) for p, _s, t, _x in timed
+    ]
     assert all("reach the session store" in text and "Traceback" not in text for *_rest, text in timed)
     assert add.status_code == 503
     assert health.status_code == 503 and health.json()["redis"] == "down"
-    wait_for(lambda: Shopper(fault_stack).get("/healthz").status_code == 200, what="the shop to recover by itself")
+    wait_for(
+        lambda: Shopper(fault_stack).get("/healthz").status_code == 200, what="the shop to recover by itself"
+    )
     assert all(shopper.get("/accounts/profile/").status_code == 200 for shopper in shoppers)
     assert all(shopper.get("/cart/summary/").json()["count"] == 1 for shopper in shoppers)
 
@@ -163,10 +173,17 @@ def test_with_one_of_two_app_servers_killed_nginx_sends_everyone_to_the_other(tw
         Shopper(stack).register(f"two-servers-{n}", "sturdy-kettle-93")
         accounts.append((f"two-servers-{n}", "sturdy-kettle-93"))
     products = [create_test_products(stack)[f"race-spoon-{n}"] for n in range(20)]
-    workers_of = {server: {str(pid) for pid in stack.gunicorn_workers(server)} for server in stack.app_servers}
+    workers_of = {
+        server: {str(pid) for pid in stack.gunicorn_workers(server)} for server in stack.app_servers
+    }
 
     def servers_seen(served_by):
-        return {server for server, pids in workers_of.items() for worker in served_by if worker.split(":")[-1] in pids}
+        return {
+            server
+            for server, pids in workers_of.items()
+            for worker in served_by
+            if worker.split(":")[-1] in pids
+        }
 
     with ShopperLoad(stack, accounts, products) as load:
         time.sleep(2)
@@ -241,7 +258,9 @@ def test_after_a_sentinel_failover_everyone_is_still_logged_in_and_can_add_to_th
     wait_for(lambda: replica_has(stack, written), timeout=30, what="the replica to have every session")
 
     stack.send_signal("redis", signal.SIGKILL)
-    wait_for(lambda: current_primary_port(stack) == stack.port_of("redis-replica"), timeout=30, what="the failover")
+    wait_for(
+        lambda: current_primary_port(stack) == stack.port_of("redis-replica"), timeout=30, what="the failover"
+    )
     # Every worker finds the new primary through the Sentinels (a worker may
     # answer 503 once, while a Sentinel still names the old primary).
     wait_for(
@@ -251,5 +270,7 @@ def test_after_a_sentinel_failover_everyone_is_still_logged_in_and_can_add_to_th
     )
 
     assert all(shopper.get("/cart/summary/").json()["count"] == 2 for shopper in shoppers)
-    assert all(shopper.post(f"/cart/add/{products[0]}/", {"quantity": 1}).status_code == 302 for shopper in shoppers)
+    assert all(
+        shopper.post(f"/cart/add/{products[0]}/", {"quantity": 1}).status_code == 302 for shopper in shoppers
+    )
     assert all(shopper.get("/cart/summary/").json()["count"] == 3 for shopper in shoppers)

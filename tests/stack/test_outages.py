@@ -42,7 +42,9 @@ def logged_in_shopper(shopper, account):
     return shopper
 
 
-def test_a_page_that_needs_the_session_answers_a_clear_503_while_redis_is_down(logged_in_shopper, redis_outage):
+def test_a_page_that_needs_the_session_answers_a_clear_503_while_redis_is_down(
+    logged_in_shopper, redis_outage
+):
     response = logged_in_shopper.get("/accounts/profile/")
 
     assert response.status_code == 503

@@ -95,7 +95,9 @@ def test_a_session_id_the_attacker_got_from_the_shop_is_anonymous_after_the_vict
     assert response.headers["Location"].startswith("/accounts/login/")
 
 
-def test_logout_ends_the_session_in_redis_and_a_replayed_cookie_is_anonymous(shopper, new_shopper, account, stack_redis):
+def test_logout_ends_the_session_in_redis_and_a_replayed_cookie_is_anonymous(
+    shopper, new_shopper, account, stack_redis
+):
     shopper.login(*account)
     session_id = shopper.session_id
 
