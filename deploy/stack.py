@@ -410,9 +410,7 @@ class Stack:
         self._secret_key()
         self._api_signing_keys()
         self._make_certificate()
-        self.manage("migrate", "--noinput")
-        self.manage("collectstatic", "--noinput", "--clear")
-        self.manage("seed_demo")
+        self.manage("prepare_stack")  # migrate, collectstatic, seed_demo (ops/management/commands)
         self._warn_about_redis()
 
     def _warn_about_redis(self) -> None:
