@@ -13,27 +13,40 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime-$(shell cat requirements.txt $(EMBED
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt $(EMBEDDED_VALKEY) | cksum | cut -d' ' -f1)
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-# `make test` runs the whole suite twice: on SQLite (the embedded default),
-# then on PostgreSQL, which this URL names (a server that trusts local users).
-# Each time, the tests that run in process (all but the stack and browser
-# tests, which start their own Redis) run once more against a Redis Cluster
-# of six (TEST_REDIS=cluster, tests/redis_cluster.py), so that nothing works
-# on one Redis only. A test marked one_redis needs the one Redis (a proxy in
-# front of it), one marked cluster_only the cluster's replicas: each runs in
-# its own pass only.
+# `make test` lints, then runs every test once in each configuration where
+# its outcome can differ, in three passes:
+# 1. the tests that run in process (all but the stack and browser tests) on
+#    SQLite, the embedded default, with one Redis; and the stack's racing
+#    checkouts, where SQLite's one writer at a time meets several workers;
+# 2. the same in-process tests on PostgreSQL (TEST_POSTGRES_URL, a server
+#    that trusts local users) against a Redis Cluster of six
+#    (TEST_REDIS=cluster, tests/redis_cluster.py), so that nothing works on
+#    one Redis or one database only. A test marked one_redis needs the one
+#    Redis (a proxy in front of it), one marked cluster_only the cluster's
+#    replicas: each runs in its own pass only;
+# 3. the stack, browser and fault tests, once, on PostgreSQL: each starts
+#    stacks of its own (one Redis, Sentinels, or a cluster), and the
+#    database plays almost no part in them.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-CLUSTER_PYTEST := TEST_REDIS=cluster $(BIN)/python -m pytest -m "not stack and not browser and not one_redis"
+IN_PROCESS := not stack and not browser
+# The in-process passes on both cores (pytest-xdist): each process starts its
+# own Redis (or cluster) and gets its own test database. The stack and
+# browser tests run in one, for their timings' sake: each already runs
+# nginx, gunicorn's workers and Redis beside it.
+PARALLEL := -n 2
+SQLITE_STACK_TESTS := tests/stack/test_cart_concurrency.py
+CLUSTER_PYTEST := TEST_REDIS=cluster $(BIN)/python -m pytest $(PARALLEL) -m "$(IN_PROCESS) and not one_redis"
 
-.PHONY: run up down sessions test test-sqlite test-postgres test-cluster lint bench demos manage redis-cli clean help
+.PHONY: run up down sessions test test-sqlite test-postgres test-cluster postgres-answers lint bench demos manage redis-cli clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run        set up and run the shop in the foreground (https://localhost:8443)"
 	@echo "make up / down  the same in the background / stop it"
-	@echo "make test       set up and run the whole test suite, on SQLite and on PostgreSQL"
+	@echo "make test       set up and run the whole test suite (SQLite and PostgreSQL, one Redis and a cluster)"
 	@echo "make test-sqlite / test-postgres   the suite on one database only"
 	@echo "make test-cluster                  the in-process tests against a Redis Cluster (SQLite)"
-	@echo "make lint                          ruff, and import-linter's contracts between the apps"
+	@echo "make lint                          ruff's checks and formatting, import-linter's contracts"
 	@echo "make bench                         the session engines compared on this machine (bench/results/)"
 	@echo "make demo-memory-sessions          why sessions must not live in a worker's memory"
 	@echo "make demo-deploy                   a deployment under load, memory sessions against Redis"
@@ -83,12 +96,14 @@ down: $(RUNTIME_STAMP)
 # on Debian), else a stop that names the command. Before pytest, not in a
 # fixture: an install is no part of a test, and the browser tests only
 # check for it.
-test: lint
+test: lint postgres-answers
 	$(BIN)/python -m deploy.stack ensure-chromium
-	$(BIN)/python -m pytest -m "not cluster_only"
-	$(CLUSTER_PYTEST)
-	@$(MAKE) --no-print-directory test-postgres
+	$(BIN)/python -m pytest $(PARALLEL) -m "$(IN_PROCESS) and not cluster_only"
+	$(BIN)/python -m pytest $(SQLITE_STACK_TESTS)
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(CLUSTER_PYTEST)
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -m "(stack or browser) and not cluster_only"
 
+# The whole suite on one database: every pass above on it.
 test-sqlite: lint
 	$(BIN)/python -m deploy.stack ensure-chromium
 	$(BIN)/python -m pytest -m "not cluster_only"
@@ -99,14 +114,17 @@ test-cluster: $(DEV_STAMP)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test-postgres: $(DEV_STAMP)
+test-postgres: lint postgres-answers
 	$(BIN)/python -m deploy.stack ensure-chromium
-	@$(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1]).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null || \
-	  { echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): start it, set TEST_POSTGRES_URL, or run make test-sqlite."; exit 1; }
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -m "not cluster_only"
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(CLUSTER_PYTEST)
+
+postgres-answers: $(DEV_STAMP)
+	@$(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1]).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null || \
+	  { echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): start it, set TEST_POSTGRES_URL, or run make test-sqlite."; exit 1; }
 
 bench: $(DEV_STAMP)
 	@echo "Installing the benchmark's requirements (bench/requirements.txt) into $(VENV) ..."

@@ -18,6 +18,7 @@ and why.
 """
 
 import json
+import os
 import time
 
 import jsonschema_rs
@@ -55,11 +56,13 @@ ADDRESS = {
     "country": "UK",
 }
 
-# How much: the whole file in about two and a half minutes on two cores.
-EXAMPLES_PER_OPERATION = 100  # generated, beside the coverage phase's (some 40 an operation)
-SEQUENCES = 200
+# How much: the whole file in about a minute and a half on two cores, as
+# make test runs it (which must end within 15 minutes); more for a deeper
+# run, e.g. FUZZ_EXAMPLES=500 FUZZ_SEQUENCES=1000 FUZZ_SECONDS=600.
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "60"))  # generated, beside the coverage phase's
+SEQUENCES = int(os.environ.get("FUZZ_SEQUENCES", "120"))
 STEPS_PER_SEQUENCE = 10
-STATEFUL_SECONDS = 90  # at most: the sequences left then are not tried
+STATEFUL_SECONDS = int(os.environ.get("FUZZ_SECONDS", "45"))  # at most: the sequences left then are not tried
 
 # --- The checks -------------------------------------------------------------
 
