@@ -829,13 +829,29 @@ class Stack:
             return error.code, error.read().decode()
 
     def wait_until_healthy(self, timeout: float = 60) -> None:
+        last_answer = ["none"]
+
         def healthy():
             try:
-                return self.health()[0] == 200
-            except OSError:
+                status, body = self.health()
+            except OSError as error:
+                last_answer[0] = repr(error)
                 return False
+            last_answer[0] = f"{status} {body}"
+            return status == 200
 
-        self._wait_for(healthy, "the shop (/healthz through nginx)", self.app_servers[0], timeout)
+        try:
+            self._wait_for(healthy, "the shop (/healthz through nginx)", self.app_servers[0], timeout)
+        except StackError as error:
+            # What the shop last said, and what nginx and each Redis or
+            # Sentinel logged last: a stack that does not come up is read
+            # from these, not from the app server's log alone.
+            others = "".join(
+                f"\nthe end of {path}:\n" + "\n".join(path.read_text().splitlines()[-8:])
+                for path in sorted(self.log_dir.glob("*.log"))
+                if path.stem not in self.app_servers
+            )
+            raise StackError(f"{error}\nthe last answer to /healthz: {last_answer[0]}{others}") from None
 
     def _wait_for(self, check, what: str, process: str, timeout: float = 30) -> None:
         """Wait until check() is true; fail at once if the process it waits on exits."""
