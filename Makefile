@@ -26,14 +26,19 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 #    replicas: each runs in its own pass only;
 # 3. the stack, browser and fault tests, once, on PostgreSQL: each starts
 #    stacks of its own (one Redis, Sentinels, or a cluster), and the
-#    database plays almost no part in them.
+#    database plays almost no part in them. Those that inject a fault under
+#    load (marked fault) or claim a deadline (timed: within a second, a
+#    timeout run out) run last, one at a time, so that nothing else on the
+#    machine decides them.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 IN_PROCESS := not stack and not browser
-# The in-process passes on both cores (pytest-xdist): each process starts its
-# own Redis (or cluster) and gets its own test database. The stack and
-# browser tests run in one, for their timings' sake: each already runs
-# nginx, gunicorn's workers and Redis beside it.
+# The in-process passes, and the stack and browser tests that claim no
+# deadline, on both cores (pytest-xdist): each process starts its own Redis
+# (or cluster) and stacks, and gets its own test database. The stack and
+# browser tests go a whole file to a process (loadfile): a demo's file runs
+# the demo once, for every test in it.
 PARALLEL := -n 2
+STACK_TESTS := (stack or browser) and not cluster_only
 SQLITE_STACK_TESTS := tests/stack/test_cart_concurrency.py
 CLUSTER_PYTEST := TEST_REDIS=cluster $(BIN)/python -m pytest $(PARALLEL) -m "$(IN_PROCESS) and not one_redis"
 
@@ -101,7 +106,8 @@ test: lint postgres-answers
 	$(BIN)/python -m pytest $(PARALLEL) -m "$(IN_PROCESS) and not cluster_only"
 	$(BIN)/python -m pytest $(SQLITE_STACK_TESTS)
 	DATABASE_URL=$(TEST_POSTGRES_URL) $(CLUSTER_PYTEST)
-	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -m "(stack or browser) and not cluster_only"
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest $(PARALLEL) --dist loadfile -m "$(STACK_TESTS) and not fault and not timed"
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -m "$(STACK_TESTS) and (fault or timed)"
 
 # The whole suite on one database: every pass above on it.
 test-sqlite: lint

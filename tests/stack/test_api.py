@@ -17,7 +17,8 @@ from tests.stack.phone import Phone
 from tests.stack.shopper import Shopper
 from tests.waiting import within
 
-pytestmark = pytest.mark.stack
+# Most of the API tests claim a deadline: revocations on every worker within a second.
+pytestmark = [pytest.mark.stack, pytest.mark.timed]
 
 SHIPPING = {"full_name": "Alice", "address": "1 Lane", "city": "Leeds", "postal_code": "LS1", "country": "UK"}
 

@@ -116,6 +116,7 @@ def test_another_service_verifies_the_access_token_with_the_published_keys_alone
     assert claims["auth_time"] <= claims["iat"]
 
 
+@pytest.mark.timed
 def test_a_code_replayed_by_an_interceptor_fails_and_ends_the_apps_login(browser, app, metadata, api_stack):
     location, verifier, state = sign_in(browser, app, metadata)
     app.fetch_token(authorization_response=location, code_verifier=verifier, state=state)

@@ -67,6 +67,7 @@ def short_shopper(short_timeout_stack):
     return shopper
 
 
+@pytest.mark.timed
 def test_an_idle_session_ends_after_the_idle_timeout(short_shopper):
     time.sleep(5)
 
@@ -77,6 +78,7 @@ def test_an_idle_session_ends_after_the_idle_timeout(short_shopper):
     assert "Your session expired. Please log in again." in login_page.text
 
 
+@pytest.mark.timed
 def test_use_keeps_a_session_alive_past_the_idle_timeout(short_shopper):
     statuses = []
     for _request in range(6):  # 7.5 s in all, past the 4 s idle timeout
@@ -86,6 +88,7 @@ def test_use_keeps_a_session_alive_past_the_idle_timeout(short_shopper):
     assert statuses == [200] * 6
 
 
+@pytest.mark.timed
 def test_the_absolute_timeout_ends_even_an_active_session(short_shopper):
     started = time.monotonic()
     while time.monotonic() - started < 8:
