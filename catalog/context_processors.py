@@ -1,8 +1,12 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import Category
+from . import pages
 
 
-def categories(request):
-    """The categories for the header's navigation, queried only if a page shows them."""
-    return {"categories": SimpleLazyObject(lambda: list(Category.objects.all()))}
+def category_nav(request):
+    """
+    The header's links to the categories, drawn only if a page shows them:
+    kept by each worker under the catalog's version (catalog/pages.py),
+    whose one query a catalog page has made already.
+    """
+    return {"category_nav": SimpleLazyObject(lambda: pages.category_nav(request))}

@@ -1,3 +1,5 @@
+import uuid
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -44,3 +46,26 @@ class Product(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+
+class CatalogVersion(models.Model):
+    """
+    One row, whose token changes with every change to what the catalog's
+    pages show (a product, its price or stock, a category): the version
+    every worker's rendered pages are kept under (catalog/pages.py).
+
+    In the database, not in Redis, so that the one query a kept page makes
+    (reading this token) is also all it takes to know the page is still
+    right, on every worker at once, and an anonymous page still never
+    touches Redis. A random token rather than a count: a database restored
+    from a backup (or a test's rolled-back transaction) goes back to an
+    older value, and a count would then meet the numbers again with other
+    products behind them; a token never comes back.
+    """
+
+    ROW = 1
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self):
+        return str(self.token)

@@ -13,6 +13,7 @@ from cart import selectors as cart_selectors
 from cart import services as cart_services
 from cart.storage import CartRef
 from catalog.models import Product
+from catalog.services import catalog_changed
 from ops.redis_cluster import REDIS_FAILURES
 
 from .models import Order, OrderLine
@@ -235,6 +236,9 @@ def _write_order(
     for product in products:
         product.stock -= ordered[product.pk]
     Product.objects.bulk_update(products, ["stock"])
+    # bulk_update() sends no post_save: the catalog's pages (a "Sold out"
+    # among them) are renewed here, last, in the order's transaction.
+    catalog_changed()
     return order, True
 
 

@@ -112,6 +112,18 @@ def _cluster_options(nodes) -> dict:
 
 
 @pytest.fixture(autouse=True)
+def no_catalog_pages_kept():
+    """
+    Each test starts as a fresh worker does, with no catalog page kept
+    (catalog/pages.py): the test database goes back to where it was after
+    each test, and so may its catalog's version, with other products.
+    """
+    from django.core.cache import caches
+
+    caches["catalog"].clear()
+
+
+@pytest.fixture(autouse=True)
 def redis_client(redis_server, redis_url):
     """A plain client on the suite's Redis (or cluster), which is emptied after every test."""
     if isinstance(redis_server, SuiteCluster):

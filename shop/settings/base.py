@@ -107,7 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ops.context_processors.served_by",
-                "catalog.context_processors.categories",
+                "catalog.context_processors.category_nav",
                 "cart.context_processors.cart",
                 # The demo account, offered on the login page.
                 "demo.context_processors.demo_account",
@@ -249,6 +249,20 @@ CACHES = {
         "LOCATION": _REDIS_LOCATION,
         "KEY_PREFIX": "shop",
         "OPTIONS": _REDIS_OPTIONS,
+    },
+    # The catalog's pages as rendered, in each worker's own memory, under
+    # the catalog's version, which a request reads from the database
+    # (catalog/pages.py): not in Redis, where reading them would cost an
+    # anonymous page a round trip. A change renews them on every worker at
+    # once (catalog.services.catalog_changed); TIMEOUT bounds how long one
+    # made behind the shop's back (QuerySet.update(), SQL) goes unseen, as
+    # USER_RECORD_TTL does for users. MAX_ENTRIES bounds the memory (a
+    # listing is some 10 kB): every category's pages and more.
+    "catalog": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "catalog",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
 
