@@ -33,7 +33,6 @@ class ProductListView(ListView):
     def get(self, request, *args, **kwargs):
         self.search = request.GET.get("q", "").strip()[:100]
         self.category = self.get_category()
-        self.object_list = self.get_queryset()  # a QuerySet: queried only if the listing is rendered
         page = request.GET.get(self.page_kwarg, "1")
         if self.search or not (page.isascii() and page.isdigit() and len(page) <= _MAX_PAGE_DIGITS):
             listing = self.render_listing()
@@ -63,7 +62,13 @@ class ProductListView(ListView):
         a page that is not there), rendered without the request: nothing of
         the visitor can be in it.
         """
+        self.object_list = self.get_queryset()
         return render_to_string(self.listing_template_name, self.get_context_data())
+
+    def get_template_names(self):
+        # The page's own template, which ListView would go on to guess from
+        # object_list: a kept page never builds one.
+        return [self.template_name]
 
 
 class ProductDetailView(DetailView):
