@@ -11,7 +11,7 @@ class Category(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ("name",)
         verbose_name_plural = "categories"
 
     def __str__(self):
@@ -35,7 +35,7 @@ class Product(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ("name",)
 
     def __str__(self):
         return self.name
