@@ -7,19 +7,41 @@ every device and is still there after logout; an anonymous visitor's by
 the visitor's, which their session's id carries. Finding it costs nothing:
 the tag is in the session's id (session_state.keys). A visitor without a
 session has no cart until they add to one.
+
+A page reads its session and its cart in one round trip (read_with_session,
+from cart.middleware): the count for the header on every page, the lines
+themselves on a page that shows them (WHOLE_CART_PAGES).
 """
+
+import functools
+from typing import NamedTuple
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from session_state import sessions
 
 from . import storage
 from .storage import CartRef, LineAnswer
 
+# The pages that show the whole cart, by URL name: their session is read
+# with the cart's lines rather than its count, so that the page needs no
+# second round trip for them.
+WHOLE_CART_PAGES = ("cart:detail", "cart:summary")
+
+
+class _ReadAlong(NamedTuple):
+    """What was read with the page's session: which cart, its lines (None unless the page shows them), its units."""
+
+    cart: CartRef
+    lines: dict[int, int] | None
+    units: int
+
 
 class CurrentCart:
     def __init__(self, request):
         self._request = request
-        # (the cart, its units), read with the page's session by read_with_session().
-        self._counted: tuple[CartRef, int] | None = None
+        self._read: _ReadAlong | None = None  # set by read_with_session()
 
     @property
     def ref(self) -> CartRef | None:
@@ -37,19 +59,41 @@ class CurrentCart:
         cart = self.ref
         if cart is None:
             return 0
+        read = self._read_along(cart)
+        return read.units if read is not None else storage.unit_count(cart=cart)
+
+    @property
+    def contents(self) -> dict[int, int]:
+        """The lines of the request's cart, product id -> quantity: as read with the session when they were."""
+        cart = self.ref
+        if cart is None:
+            return {}
+        read = self._read_along(cart)
+        if read is not None and read.lines is not None:
+            return dict(read.lines)
+        return storage.contents(cart=cart)
+
+    def _read_along(self, cart: CartRef) -> _ReadAlong | None:
         # The cart the session's id named may not be the request's after
         # all: Django refused the session's user, or the request logged
-        # someone in or out.
-        if self._counted is not None and self._counted[0] == cart:
-            return self._counted[1]
-        return storage.unit_count(cart=cart)
+        # someone in or out. Then it is read on its own.
+        return self._read if self._read is not None and self._read.cart == cart else None
 
     def read_with_session(self) -> None:
-        """Read the page's session and its cart's count in one round trip (cart.middleware)."""
+        """
+        Read the page's session and its cart in one round trip (cart.middleware):
+        the lines on a page that shows them, the count on any other.
+        """
         session = self._request.session
-        owner = sessions.claimed_owner(session)
-        cart = storage.cart_of(owner)
-        self._counted = (cart, storage.count_with_session(session=session, cart=cart))
+        cart = storage.cart_of(sessions.claimed_owner(session))
+        urlconf = getattr(self._request, "urlconf", None) or settings.ROOT_URLCONF
+        if self._request.path_info in _whole_cart_paths(urlconf):
+            lines = storage.contents_with_session(session=session, cart=cart)
+            self._read = _ReadAlong(cart=cart, lines=lines, units=sum(lines.values()))
+        else:
+            self._read = _ReadAlong(
+                cart=cart, lines=None, units=storage.count_with_session(session=session, cart=cart)
+            )
 
     def add_line(self, *, product_id: int, quantity: int, line_cap: int, max_lines: int) -> tuple[int, int]:
         """
@@ -80,3 +124,15 @@ class CurrentCart:
         if mine == named and status != LineAnswer.NO_SESSION:
             return status, now
         return storage.add(cart=self.ref_for_change(), **line)
+
+
+@functools.cache
+def _whole_cart_paths(urlconf) -> frozenset[str]:
+    """The paths of WHOLE_CART_PAGES as request.path_info has them (without SCRIPT_NAME), once per URLconf."""
+    paths = set()
+    for name in WHOLE_CART_PAGES:
+        try:
+            paths.add("/" + reverse(name, urlconf=urlconf).removeprefix(get_script_prefix()))
+        except NoReverseMatch:
+            pass  # a URLconf without the cart (a test's)
+    return frozenset(paths)

@@ -37,11 +37,15 @@ class CartView:
         return sum((line.line_total for line in self.lines), Decimal("0.00"))
 
 
-def cart_view(*, cart: CartRef | None) -> CartView:
-    """The cart's lines with their products at today's prices, in the order of the catalog."""
+def cart_view(*, cart: CartRef | None, contents: dict[int, int] | None = None) -> CartView:
+    """
+    The cart's lines with their products at today's prices, in the order of
+    the catalog. contents: the cart's lines as read already (a page's, with
+    its session: request.cart.contents); read here when not given.
+    """
     if cart is None:
         return CartView(lines=[], digest=contents_digest({}))
-    quantities = storage.contents(cart=cart)
+    quantities = storage.contents(cart=cart) if contents is None else contents
     products = Product.objects.filter(pk__in=quantities).select_related("category")
     # A line whose product has since left the catalog is not shown.
     return CartView(

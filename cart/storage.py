@@ -62,6 +62,7 @@ class LineAnswer(IntEnum):
 _ADD = LuaScript(__file__, "add.lua", codes=LineAnswer)
 _SET = LuaScript(__file__, "set.lua", codes=LineAnswer)
 _COUNT_WITH_SESSION = LuaScript(__file__, "count_with_session.lua")
+_LINES_WITH_SESSION = LuaScript(__file__, "lines_with_session.lua")
 _CLAIM = LuaScript(__file__, "claim.lua")
 _MERGE_INTO = LuaScript(__file__, "merge_into.lua")
 _SETTLE = LuaScript(__file__, "settle.lua")
@@ -190,6 +191,15 @@ def count_with_session(*, session, cart: CartRef) -> int:
     return units
 
 
+def contents_with_session(*, session, cart: CartRef) -> dict[int, int]:
+    """
+    The cart's lines, product id -> quantity, in the same round trip as
+    reading the session (the store adopts it): for a page that shows them.
+    """
+    (pairs,) = sessions.read_along(session, script=_LINES_WITH_SESSION, its_keys=[cart.key], args=[])
+    return _lines(pairs)
+
+
 def set_quantity(
     *, cart: CartRef, product_id: int, quantity: int, line_cap: int, max_lines: int
 ) -> tuple[int, int]:
@@ -261,7 +271,7 @@ def claim_for_merge(*, source: CartRef, target: CartRef) -> Claim | None:
         return None
     merge_id, pairs = answer[0], answer[1:]
     merge_id = merge_id.decode() if isinstance(merge_id, bytes) else merge_id
-    return Claim(merge_id=merge_id, lines={int(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)})
+    return Claim(merge_id=merge_id, lines=_lines(pairs))
 
 
 def apply_merge(*, claim: Claim, target: CartRef, line_cap: int, max_lines: int) -> dict[int, int]:
@@ -313,6 +323,11 @@ def current_checkout_token(*, cart: CartRef) -> str | None:
 def remove_ordered(*, cart: CartRef, ordered: dict[int, int]) -> None:
     """Take what an order consumed out of the cart, and retire its checkout token."""
     _REMOVE_UNITS(client=_redis(), keys=[cart.key, cart.checkout_token_key], args=_pairs(ordered))
+
+
+def _lines(pairs: list) -> dict[int, int]:
+    """Product id -> quantity from a flat list of pairs, as HGETALL answers a cart inside a script."""
+    return {int(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)}
 
 
 def _pairs(units: dict[int, int]) -> list[int]:

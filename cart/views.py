@@ -13,7 +13,7 @@ from .forms import AddToCartForm, QuantityForm
 
 @require_GET
 def cart_detail(request):
-    return _cart_page(request, selectors.cart_view(cart=request.cart.ref))
+    return _cart_page(request, _request_cart_view(request))
 
 
 @require_POST
@@ -82,8 +82,13 @@ def clear(request):
 
 @require_GET
 def summary(request):
-    cart = selectors.cart_view(cart=request.cart.ref)
+    cart = _request_cart_view(request)
     return JsonResponse({"count": cart.units, "lines": len(cart.lines), "subtotal": f"{cart.subtotal:.2f}"})
+
+
+def _request_cart_view(request):
+    # The lines as read with the page's session (cart.current.WHOLE_CART_PAGES): one round trip for both.
+    return selectors.cart_view(cart=request.cart.ref, contents=request.cart.contents)
 
 
 def _cart_page(request, cart):

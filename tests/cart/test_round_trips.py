@@ -1,7 +1,8 @@
 """
 What a request costs in round trips to Redis, the targets of issue 5: a
 page's session and its cart's count come in one, and so do a session and an
-add to its cart. (bench/ shows the same on the running stack.)
+add to its cart; and of issue 24: the cart page's session and its cart's
+lines come in one too. (bench/ shows the same on the running stack.)
 """
 
 from django.contrib.auth import get_user_model
@@ -27,6 +28,60 @@ def test_a_logged_in_page_view_costs_one_round_trip(logged_in_client, mug, round
 
     assert round_trips.count == 1
     assert page.context["cart_units"] == 2
+
+
+def test_the_cart_page_of_a_logged_in_user_costs_one_round_trip(logged_in_client, mug, board, round_trips):
+    add(logged_in_client, mug, 2)
+    add(logged_in_client, board, 1)
+    logged_in_client.get("/cart/")  # once before, for Redis to learn the script
+
+    with round_trips:
+        page = logged_in_client.get("/cart/")
+
+    assert round_trips.count == 1
+    assert {line.product.pk: line.quantity for line in page.context["cart"].lines} == {mug.pk: 2, board.pk: 1}
+    assert page.context["cart_units"] == 3
+
+
+def test_the_cart_page_of_an_anonymous_visitor_costs_one_round_trip(client, mug, round_trips):
+    add(client, mug, 4)
+    client.get("/cart/")
+
+    with round_trips:
+        page = client.get("/cart/")
+
+    assert round_trips.count == 1
+    assert [(line.product.pk, line.quantity) for line in page.context["cart"].lines] == [(mug.pk, 4)]
+
+
+def test_the_cart_summary_costs_one_round_trip(logged_in_client, mug, round_trips):
+    add(logged_in_client, mug, 3)
+    summary(logged_in_client)
+
+    with round_trips:
+        shown = summary(logged_in_client)
+
+    assert round_trips.count == 1
+    assert shown == {"count": 3, "lines": 1, "subtotal": "43.50"}
+
+
+def test_the_cart_page_shows_no_lines_of_a_user_whose_session_django_refuses(
+    logged_in_client, user, mug, django_capture_on_commit_callbacks
+):
+    add(logged_in_client, mug, 2)
+    # The script reads the lines of the cart the session's id names, before
+    # Django checks the session's user: a password changed behind the
+    # shop's back makes Django refuse it, and the page shows none of them.
+    changed = get_user_model().objects.get(pk=user.pk)
+    changed.set_password("a-new-password-entirely")
+    with django_capture_on_commit_callbacks(execute=True):
+        changed.save()
+
+    page = logged_in_client.get("/cart/")
+
+    assert page.context["cart"].lines == []
+    assert page.context["cart_units"] == 0
+    assert contents_of(user) == {mug.pk: 2}
 
 
 def test_an_add_to_cart_costs_one_round_trip(logged_in_client, mug, round_trips):
