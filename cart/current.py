@@ -86,8 +86,8 @@ class CurrentCart:
         """
         session = self._request.session
         cart = storage.cart_of(sessions.claimed_owner(session))
-        urlconf = getattr(self._request, "urlconf", None) or settings.ROOT_URLCONF
-        if self._request.path_info in _whole_cart_paths(urlconf):
+        # ROOT_URLCONF: no middleware of the shop's sets a request.urlconf of its own.
+        if self._request.path_info in _whole_cart_paths(settings.ROOT_URLCONF):
             lines = storage.contents_with_session(session=session, cart=cart)
             self._read = _ReadAlong(cart=cart, lines=lines, units=sum(lines.values()))
         else:
