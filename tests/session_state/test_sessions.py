@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 
-from ops.redis_cluster import REDIS_FAILURES
+from ops.redis_cluster import REDIS_FAILURES, primaries
 from session_state import keys
 from session_state.store import SessionStore
 from tests.redis_stats import command_calls, reset_command_stats
@@ -92,3 +92,22 @@ def test_a_logged_in_page_view_that_changes_nothing_writes_nothing_to_redis(logg
     # One script, which reads the session, its user's record and the cart's
     # count for the header.
     assert page_view == {"evalsha": 1, "get": 2, "hvals": 1}, f"a read-only page view ran {page_view}"
+
+
+def test_a_page_after_redis_forgot_its_scripts_runs_its_script_again_and_then_by_its_sha(
+    logged_in_client, redis_client
+):
+    logged_in_client.get("/accounts/profile/")
+    for primary in primaries(redis_client):
+        primary.script_flush()  # as after a restart or a failover
+    reset_command_stats(redis_client)
+
+    first = logged_in_client.get("/accounts/sessions/current/")
+    second = logged_in_client.get("/accounts/sessions/current/")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first.json()["user"] == second.json()["user"] == "alice"
+    assert {name: calls for name, calls in command_calls(redis_client).items() if "eval" in name} == {
+        "evalsha": 2,  # the first refused (NOSCRIPT), the second run
+        "eval": 1,
+    }
