@@ -27,12 +27,16 @@ SQL) sends no signal: it reaches requests when the record expires,
 USER_RECORD_TTL seconds after it was written at the latest.
 """
 
+import functools
 import json
 import logging
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import DEFERRED
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ops.redis_cluster import REDIS_FAILURES
@@ -44,6 +48,9 @@ logger = logging.getLogger(__name__)
 
 FIELDS = ("id", "username", "email", "is_active", "is_staff", "is_superuser")
 _SIGNED = (*FIELDS, "hash")
+# How many records a worker keeps checked (decode()): its users of the last
+# few minutes, a few hundred bytes each.
+VERIFIED_RECORDS_KEPT = 1024
 
 
 def write(*, tag: str, user, only_if_missing: bool = False) -> None:
@@ -100,7 +107,7 @@ def remove_former(*, tag: str) -> None:
         logger.warning("A former user record was not removed (%s): its TTL ends it", error)
 
 
-def decode(stored: bytes | None, *, tag: str) -> dict | None:
+def decode(stored: bytes | None, *, tag: str) -> Mapping | None:
     """
     A record as Redis returned it; None for none, for anything that is not
     a whole record, and for one this shop did not sign with its SECRET_KEY
@@ -110,18 +117,30 @@ def decode(stored: bytes | None, *, tag: str) -> dict | None:
     """
     if stored is None:
         return None
+    return _verified(stored, tag, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=VERIFIED_RECORDS_KEPT)
+def _verified(stored: bytes | str, tag: str, secret_key: str) -> Mapping | None:
+    """
+    decode(), kept for the same bytes, tag and key: a user's record is the
+    same on each of their requests until it is rewritten (or expires), and
+    checking its signature again (JSON, then an HMAC) would give the same
+    answer again. A record changed in any byte is another entry, checked
+    anew; what is kept cannot be changed (a read-only mapping).
+    """
     try:
         record = json.loads(stored)
     except ValueError:
         return None
     if not isinstance(record, dict) or not all(field in record for field in (*_SIGNED, "sig")):
         return None
-    if not constant_time_compare(str(record["sig"]), _signature(record, tag=tag)):
+    if not constant_time_compare(str(record["sig"]), _signature(record, tag=tag, secret_key=secret_key)):
         return None
-    return record
+    return MappingProxyType(record)
 
 
-def user_from(record: dict | None, *, user_id, user_hash) -> object | None:
+def user_from(record: Mapping | None, *, user_id, user_hash) -> object | None:
     """
     The user a logged-in session names, from its record, when the record
     agrees with everything Django would check: the same user, active, and
@@ -156,13 +175,26 @@ def read_active_user(*, tag: str) -> object | None:
     return _built_from(record)
 
 
-def _built_from(record: dict):
-    # from_db() takes the loaded fields in the model's order; the rest are deferred.
-    model = get_user_model()
-    loaded = [field.attname for field in model._meta.concrete_fields if field.attname in FIELDS]
-    user = model.from_db(DEFAULT_DB_ALIAS, loaded, [record[name] for name in loaded])
+def _built_from(record: Mapping):
+    model, loaded, layout = _user_layout(settings.AUTH_USER_MODEL)
+    values = [DEFERRED if name is None else record[name] for name in layout]
+    user = model.from_db(DEFAULT_DB_ALIAS, loaded, values)
     user._from_session_record = {name: record[name] for name in loaded}
     return user
+
+
+@functools.cache
+def _user_layout(user_model: str) -> tuple:
+    """
+    The user model, the record's fields it has (loaded), and its concrete
+    fields in order, each the record's field that fills it or None for one
+    left deferred: from_db() given a value (or DEFERRED) for every field
+    builds the user without matching names again. Once per AUTH_USER_MODEL.
+    """
+    model = get_user_model()
+    attnames = [field.attname for field in model._meta.concrete_fields]
+    loaded = [name for name in attnames if name in FIELDS]
+    return model, loaded, tuple(name if name in FIELDS else None for name in attnames)
 
 
 def refresh_before_save(user, *, update_fields) -> None:
@@ -184,6 +216,8 @@ def refresh_before_save(user, *, update_fields) -> None:
     del user._from_session_record
 
 
-def _signature(record: dict, *, tag: str) -> str:
+def _signature(record: Mapping, *, tag: str, secret_key: str | None = None) -> str:
     signed = json.dumps([tag, *(record[field] for field in _SIGNED)], separators=(",", ":"))
-    return salted_hmac("session_state.user_records", signed, algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "session_state.user_records", signed, secret=secret_key, algorithm="sha256"
+    ).hexdigest()

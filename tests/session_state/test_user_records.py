@@ -11,7 +11,7 @@ from importlib import import_module
 import pytest
 from asgiref.sync import async_to_sync
 
-from session_state import sessions
+from session_state import sessions, user_records
 from session_state.middleware import AuthenticationMiddleware
 
 from .names import keys
@@ -237,3 +237,13 @@ def test_a_session_whose_backend_is_no_longer_allowed_is_refused_as_django_refus
     ]  # not the one it logged in with
 
     assert warm_client.get(CURRENT).json()["user"] is None
+
+
+def test_a_believed_record_is_kept_read_only_for_the_next_request_of_its_user(warm_client, tag, redis_client):
+    # A worker checks a record's signature once for the same bytes
+    # (user_records.decode) and hands every request the same record.
+    believed = user_records.decode(redis_client.get(keys.user_record(tag)).encode(), tag=tag)
+
+    with pytest.raises(TypeError):
+        believed["is_staff"] = True
+    assert warm_client.get("/admin/").status_code == 302
