@@ -15,6 +15,8 @@ this format) still reads: a deploy logs nobody out.
 
 import base64
 import binascii
+import copy
+import functools
 import hashlib
 import json
 import logging
@@ -87,6 +89,11 @@ FORMER_NAMES = {
 
 
 _LONG_NAMES = {short: long for long, short in FORMER_NAMES.items()}
+# Every name a session is read under, short or former -> the name in its data.
+_READ_NAMES = {**FORMER_NAMES, **_DJANGO_NAMES}
+_STORED_BACKEND = STORED_NAMES[BACKEND_SESSION_KEY]
+_STORED_HASH = STORED_NAMES[HASH_SESSION_KEY]
+_FROM_URLSAFE = str.maketrans("-_", "+/")
 
 
 def encode(data: dict) -> str:
@@ -116,23 +123,55 @@ def writes_long_names() -> bool:
 
 
 def decode(stored: bytes | None) -> dict | None:
-    """A session's data from what Redis returned; None for none, or for anything that is not ours."""
+    """
+    A session's data from what Redis returned; None for none, or for
+    anything that is not ours. Each call gets data of its own to change.
+
+    Decoded once for the same bytes (and AUTHENTICATION_BACKENDS, which a
+    backend's code is read against): a session's bytes stay the same from
+    one request to the next until it is saved (at most once a minute when
+    nothing changes: session_state.store), and its JSON would be read and
+    renamed again for the same answer. What is kept is never handed out:
+    a copy is.
+    """
     if stored is None:
         return None
+    data, flat = _decoded(stored, tuple(settings.AUTHENTICATION_BACKENDS))
+    if data is None:
+        return None
+    return dict(data) if flat else copy.deepcopy(data)
+
+
+# How many sessions' decoded data a worker keeps (decode()): a few hundred
+# bytes each.
+DECODED_SESSIONS_KEPT = 1024
+_FLAT = (str, int, float, bool, type(None))
+
+
+@functools.lru_cache(maxsize=DECODED_SESSIONS_KEPT)
+def _decoded(stored: bytes | str, backends: tuple[str, ...]) -> tuple[dict | None, bool]:
+    """A session's data, and whether every value in it is a plain value (a shallow copy is then its own)."""
+    data = _decode(stored)
+    return data, data is None or all(type(value) in _FLAT for value in data.values())
+
+
+def _decode(stored: bytes | str) -> dict | None:
     try:
-        data = json.loads(stored)
-    except ValueError:
+        # Sessions are written as UTF-8 (encode()): decoded as such, json
+        # need not guess the encoding on every read.
+        data = json.loads(stored.decode() if isinstance(stored, bytes) else stored)
+    except ValueError:  # UnicodeDecodeError too
         data = None
     if not isinstance(data, dict):
         logger.warning("A session in Redis is not a JSON object; treated as no session.")
         return None
-    decoded = {}
-    for name, value in data.items():
-        if name == STORED_NAMES[BACKEND_SESSION_KEY]:
-            value = _backend_path(value)
-        elif name == STORED_NAMES[HASH_SESSION_KEY]:
-            value = _hash_hex(value)
-        decoded[_DJANGO_NAMES.get(name) or FORMER_NAMES.get(name, name)] = value
+    # Read on every request of a session: one pass renames, then the two
+    # values stored in a form of their own are turned back into Django's.
+    decoded = {_READ_NAMES.get(name, name): value for name, value in data.items()}
+    if _STORED_BACKEND in data:
+        decoded[BACKEND_SESSION_KEY] = _backend_path(data[_STORED_BACKEND])
+    if _STORED_HASH in data:
+        decoded[HASH_SESSION_KEY] = _hash_hex(data[_STORED_HASH])
     return decoded
 
 
@@ -155,8 +194,16 @@ def _backend_path(code):
     """
     if not isinstance(code, str) or "#" not in code:
         return code
-    named = [path for path in settings.AUTHENTICATION_BACKENDS if _backend_code(path) == code]
-    return named[0] if len(named) == 1 else code
+    return _paths_by_code(tuple(settings.AUTHENTICATION_BACKENDS)).get(code, code)
+
+
+@functools.cache
+def _paths_by_code(backends: tuple[str, ...]) -> dict[str, str]:
+    """Each code -> its backend's path, once per AUTHENTICATION_BACKENDS; a code two paths share names neither."""
+    paths_of: dict[str, list[str]] = {}
+    for path in backends:
+        paths_of.setdefault(_backend_code(path), []).append(path)
+    return {code: paths[0] for code, paths in paths_of.items() if len(paths) == 1}
 
 
 def _path_digest(path: str) -> str:
@@ -183,6 +230,7 @@ def _hash_hex(value):
     if not isinstance(value, str) or len(value) != 43:
         return value
     try:
-        return base64.urlsafe_b64decode(value + "=").hex()
+        # base64.urlsafe_b64decode(), without its layers of Python: this runs on every request.
+        return binascii.a2b_base64((value + "=").translate(_FROM_URLSAFE)).hex()
     except (binascii.Error, ValueError):
         return value

@@ -200,3 +200,17 @@ def test_the_login_time_is_kept_to_the_millisecond_never_later():
     stored = fields.decode(fields.encode({fields.LOGIN_AT: login_at}).encode())[fields.LOGIN_AT]
 
     assert login_at - 0.001 < stored <= login_at
+
+
+@pytest.mark.parametrize(
+    "data", [{"a": "b", "n": 7}, {"a": "b", "nested": [1, {"c": 2}]}], ids=["flat", "nested"]
+)
+def test_two_reads_of_the_same_stored_session_each_get_data_of_their_own(data):
+    stored = fields.encode(data).encode()
+    first = fields.decode(stored)
+
+    first["a"] = "changed"
+    if "nested" in first:
+        first["nested"][1]["c"] = 3
+
+    assert fields.decode(stored) == data
