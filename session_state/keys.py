@@ -59,6 +59,7 @@ the session exists).
 """
 
 import hashlib
+import re
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.utils.crypto import get_random_string
@@ -72,7 +73,12 @@ TAG_LENGTH = 12
 SECRET_LENGTH = 32
 SESSION_ID_LENGTH = 1 + TAG_LENGTH + SECRET_LENGTH
 
-_KEY_CHARS = frozenset(VALID_KEY_CHARS)
+# What the shop could have made, matched whole (a regular expression: checked on
+# every request that comes with a cookie, and faster than a set of characters).
+_KEY_CHAR = "[" + re.escape(VALID_KEY_CHARS) + "]"
+_TAG = re.compile(f"{_KEY_CHAR}{{{TAG_LENGTH}}}")
+_SESSION_ID = re.compile(f"[{ANONYMOUS_MARK}{LOGGED_IN_MARK}]{_KEY_CHAR}{{{TAG_LENGTH + SECRET_LENGTH}}}")
+_TOKEN_LOGIN_ID = re.compile(f"{TOKEN_LOGIN_MARK}{_KEY_CHAR}{{{TAG_LENGTH + SECRET_LENGTH}}}")
 
 
 def new_tag() -> str:
@@ -85,27 +91,17 @@ def new_session_id(*, mark: str, tag: str) -> str:
 
 def is_tag(value) -> bool:
     """Whether value is a tag the shop could have made (checked without Redis)."""
-    return isinstance(value, str) and len(value) == TAG_LENGTH and _KEY_CHARS.issuperset(value)
+    return isinstance(value, str) and _TAG.fullmatch(value) is not None
 
 
 def is_session_id(value) -> bool:
     """Whether value is a session id the shop could have made (checked without Redis)."""
-    return (
-        isinstance(value, str)
-        and len(value) == SESSION_ID_LENGTH
-        and value[0] in (ANONYMOUS_MARK, LOGGED_IN_MARK)
-        and _KEY_CHARS.issuperset(value)
-    )
+    return isinstance(value, str) and _SESSION_ID.fullmatch(value) is not None
 
 
 def is_token_login_id(value) -> bool:
     """Whether value is an API login's id the shop could have made; never a browser session's."""
-    return (
-        isinstance(value, str)
-        and len(value) == SESSION_ID_LENGTH
-        and value[0] == TOKEN_LOGIN_MARK
-        and _KEY_CHARS.issuperset(value)
-    )
+    return isinstance(value, str) and _TOKEN_LOGIN_ID.fullmatch(value) is not None
 
 
 def fingerprint(session_id: str) -> str:
