@@ -112,25 +112,32 @@ class SessionStore(SessionBase):
     async def _aget_new_session_key(self):
         return self._get_new_session_key()
 
+    # Each reads session_key once (a property of Django's): asked several
+    # times on every request.
+
     @property
     def owner_tag(self) -> str | None:
         """The tag of whoever owns this session (a user or a visitor); None before it has an id."""
-        return None if self.session_key is None else keys.tag_of(self.session_key)
+        session_id = self.session_key
+        return None if session_id is None else keys.tag_of(session_id)
 
     @property
     def is_logged_in_session(self) -> bool:
         """Whether this session's id is a logged-in one (Django decides whether its user still stands)."""
-        return self.session_key is not None and keys.is_logged_in_id(self.session_key)
+        session_id = self.session_key
+        return session_id is not None and keys.is_logged_in_id(session_id)
 
     @property
     def redis_key(self) -> str | None:
         """The session's key in Redis, for a script that reads it with its own work (adopt())."""
-        return None if self.session_key is None else keys.session(self.session_key)
+        session_id = self.session_key
+        return None if session_id is None else keys.session(session_id)
 
     @property
     def user_record_key(self) -> str | None:
         """The key of the record of the session's user, read with it (a visitor's names none that exists)."""
-        return None if self.session_key is None else keys.user_record(self.owner_tag)
+        session_id = self.session_key
+        return None if session_id is None else keys.user_record(keys.tag_of(session_id))
 
     # --- Reading -------------------------------------------------------------
 
