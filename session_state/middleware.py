@@ -1,5 +1,4 @@
 import functools
-import time
 from functools import partial
 
 from asgiref.sync import sync_to_async
@@ -11,7 +10,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions import middleware as session_middleware
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import http_date
 
 from ops.errors import service_unavailable
 from ops.redis_cluster import REDIS_FAILURES
@@ -105,7 +103,7 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
             return response
         session = request.session
         if session.accessed and not session.is_empty():
-            never_cache(response)
+            add_never_cache_headers(response)
         if is_ours(session):
             # A form posted with an ended session: said on the page it leads
             # to. Not to someone who has just logged in again with it.
@@ -124,31 +122,6 @@ class SessionMiddleware(session_middleware.SessionMiddleware):
             return super().process_response(request, response)
         except REDIS_FAILURES as error:
             return service_unavailable(request, service="redis", error=error)
-
-
-# What add_never_cache_headers() gives a response that has no caching
-# headers of its own, and the date it gives Expires, made once a second.
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
-_expires = [0, ""]
-
-
-def never_cache(response) -> None:
-    """
-    Django's add_never_cache_headers(), as it would set them. Django's
-    parses Cache-Control and builds it again twice, and formats the date
-    anew, on every response built from a session (every logged-in
-    request): a response that has neither header yet (nearly every one)
-    gets the same two at once (tests/accounts/test_private_pages.py holds
-    them to Django's); any other, Django's own.
-    """
-    if "Cache-Control" in response.headers or "Expires" in response.headers:
-        add_never_cache_headers(response)
-        return
-    now = int(time.time())
-    if _expires[0] != now:
-        _expires[:] = [now, http_date(now)]
-    response.headers["Expires"] = _expires[1]
-    response.headers["Cache-Control"] = NEVER_CACHE
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):

@@ -4,13 +4,7 @@ Back must show none of them from a cache; logout clears the browser's.
 (tests/browser/ shows it in Chromium with its back/forward cache on.)
 """
 
-from email.utils import parsedate_to_datetime
-
 import pytest
-from django.http import HttpResponse
-from django.utils.cache import add_never_cache_headers
-
-from session_state.middleware import never_cache
 
 PERSONAL = [
     "/accounts/profile/",
@@ -31,30 +25,6 @@ def test_a_page_for_a_logged_in_shopper_is_never_stored(logged_in_client, path):
 
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"no-store", "private"} <= cache_control
-
-
-def test_a_page_for_a_logged_in_shopper_has_the_very_headers_djangos_add_never_cache_headers_gives(
-    logged_in_client,
-):
-    response = logged_in_client.get("/accounts/sessions/current/")
-    djangos = HttpResponse()
-    add_never_cache_headers(djangos)
-
-    assert response["Cache-Control"] == djangos["Cache-Control"]
-    expires = parsedate_to_datetime(response["Expires"])
-    assert 0 <= (parsedate_to_datetime(djangos["Expires"]) - expires).total_seconds() <= 1
-
-
-@pytest.mark.parametrize(
-    "own", [{"Cache-Control": "no-transform"}, {"Expires": "Thu, 01 Jan 2099 00:00:00 GMT"}]
-)
-def test_a_response_with_caching_headers_of_its_own_is_never_cached_as_django_would(own):
-    ours, djangos = HttpResponse(headers=own), HttpResponse(headers=own)
-
-    never_cache(ours)
-    add_never_cache_headers(djangos)
-
-    assert (ours["Cache-Control"], ours["Expires"]) == (djangos["Cache-Control"], djangos["Expires"])
 
 
 def test_logout_tells_the_browser_to_clear_its_cache(logged_in_client):
