@@ -13,14 +13,14 @@ then the functions that take longest, cumulatively, in the shop's code.
 import cProfile
 import os
 import pstats
-import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from deploy.stack import BASE_DIR, free_port, redis_server_binary
+from bench.scratch import scratch_redis
+from deploy.stack import BASE_DIR
 
 RESULTS = BASE_DIR / "bench" / "results" / "profiles.md"
 REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "2000"))
@@ -29,32 +29,13 @@ SHOP_APPS = ("accounts", "api", "cart", "catalog", "demo", "ops", "orders", "ses
 
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="shop-profiles-"))
-    port = free_port()
-    redis = subprocess.Popen(
-        [
-            redis_server_binary(),
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(0.3)
+    with scratch_redis(folder) as redis_url:
         os.environ.update(
             DJANGO_SETTINGS_MODULE="shop.settings.test",
             DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-            REDIS_URL=f"redis://127.0.0.1:{port}/0",
+            REDIS_URL=redis_url,
         )
         return _profile()
-    finally:
-        redis.terminate()
-        redis.wait(timeout=10)
 
 
 def _profile() -> int:
