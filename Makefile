@@ -57,7 +57,7 @@ help:
 	@echo "make test-sqlite / test-postgres   the suite on one database only"
 	@echo "make test-cluster                  the in-process tests against a Redis Cluster (SQLite)"
 	@echo "make lint                          ruff's checks and formatting, import-linter's contracts"
-	@echo "make bench                         the session engines compared on this machine (bench/results/)"
+	@echo "make bench                         the session engines compared on this machine, the targets checked (bench/results/)"
 	@echo "make demo-memory-sessions          why sessions must not live in a worker's memory"
 	@echo "make demo-deploy                   a deployment under load, memory sessions against Redis"
 	@echo "make demo-sticky                   ip_hash and an office behind one address, one server killed"
@@ -139,11 +139,16 @@ postgres-answers: $(DEV_STAMP)
 	@$(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1]).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null || \
 	  { echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): start it, set TEST_POSTGRES_URL, or run make test-sqlite."; exit 1; }
 
+# The benchmark: the stacks under wrk (bench/run.py), then in process the
+# hot paths profiled (bench/profiles.py) and their instructions per request
+# counted with valgrind's callgrind (bench/instructions.py), which repeat
+# exactly where req/s on a shared machine do not.
 bench: $(DEV_STAMP)
 	@echo "Installing the benchmark's requirements (bench/requirements.txt) into $(VENV) ..."
 	@$(PIP) -r bench/requirements.txt
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.profiles
+	$(BIN)/python -m bench.instructions
 
 # make demo-<story>: one failure story of the design, broken then fixed
 # (bench/demos/); make demos: every one, then a table of them all.
