@@ -79,8 +79,8 @@ def paired(
 
 
 def ratios(measured: list[tuple[float, float]]) -> list[float]:
-    """Each pair's ratio, A over B."""
-    return [a / b for a, b in measured]
+    """Each pair's ratio, A over B (infinite where B answered nothing in its run: a pair the median outvotes)."""
+    return [a / b if b else float("inf") for a, b in measured]
 
 
 def at_least(measured: list[tuple[float, float]], target: float) -> bool:

@@ -5,7 +5,7 @@ memory that the benchmark's figure comes from.
 
 import pytest
 
-from bench.run import per_user, stored_bytes
+from bench.run import per_user, retagged, stored_bytes, tag_in
 
 
 def test_what_is_stored_leaves_out_the_clients_and_the_append_only_files_buffers():
@@ -29,3 +29,12 @@ def test_a_new_connection_between_before_and_after_changes_nothing_per_user():
 def test_nobody_logged_in_gives_no_figure_per_user():
     with pytest.raises(ValueError):
         per_user(1_000, 2_000, 0)
+
+
+def test_a_key_is_copied_for_another_owner_with_the_tag_replaced_in_its_braces_and_its_session_id():
+    tag, other = "abcdefghijkl", "mnopqrstuvwx"
+    session = f"shop:session:{{{tag}}}:u{tag}" + "s" * 32
+
+    assert tag_in(session) == tag
+    assert retagged(session, tag, other) == f"shop:session:{{{other}}}:u{other}" + "s" * 32
+    assert retagged(f"shop:user-record:{{{tag}}}", tag, other) == f"shop:user-record:{{{other}}}"

@@ -56,6 +56,13 @@ def test_a_ratio_is_judged_by_the_median_of_its_pairs_not_their_mean():
     assert not pairing.at_least(one_bad_pair, 0.95)
 
 
+def test_a_pair_whose_b_answered_nothing_is_outvoted_not_a_crash():
+    measured = [(50.0, 0.0)] + [(90.0, 100.0)] * 6
+
+    assert pairing.ratios(measured)[0] == float("inf")
+    assert not pairing.at_least(measured, 0.95)
+
+
 def test_the_description_gives_the_median_the_pairs_spread_and_each_sides_speed():
     measured = [(80.0, 100.0), (90.0, 100.0), (120.0, 100.0)]
 
