@@ -23,7 +23,7 @@ from bench.scratch import scratch_redis
 from deploy.stack import BASE_DIR
 
 RESULTS = BASE_DIR / "bench" / "results" / "profiles.md"
-REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "2000"))
+REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "1000"))
 SHOP_APPS = ("accounts", "api", "cart", "catalog", "demo", "ops", "orders", "session_state", "shop")
 
 

@@ -41,9 +41,10 @@ anonymous one, and the anonymous page against the JSON route (one chain of
 rounds, PAIRED_ORDER); and the shop's JSON read against Express's.
 
 Results go to bench/results/ (results.md, results.json and chart.png).
-It needs wrk (installed with apt-get where missing, as root) and a
-PostgreSQL (BENCH_POSTGRES_URL, default the local one). BENCH_SECONDS
-sets each run's length (default 4); BENCH_ENGINES=redis,db
+About 25 minutes with bench/profiles.py and bench/instructions.py after
+it (make bench). It needs wrk (installed with apt-get where missing, as
+root) and a PostgreSQL (BENCH_POSTGRES_URL, default the local one).
+BENCH_SECONDS sets each run's length (default 3); BENCH_ENGINES=redis,db
 runs only some engines and prints their results without writing them.
 """
 
@@ -85,7 +86,7 @@ from session_state import index, keys
 
 RESULTS = BASE_DIR / "bench" / "results"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 PAIRS = int(os.environ.get("BENCH_PAIRS", "10"))
 PAIR_SECONDS = 3
