@@ -801,11 +801,14 @@ def memory_per_session(client: redis.Redis, browser: Browser) -> dict:
 # real logins, each user's keys then copied COPIES times under new tags (a
 # few dozen kilobytes of Redis's own bookkeeping come and go with the
 # commands it runs, too much against 120 users alone); not to grow past the
-# figure measured when the target of 350 bytes per session was withdrawn
-# (issue 24).
+# first figure measured so (1168 to 1170 bytes in four runs, 2026-12-07).
+# Issue 24 withdrew the target of 350 bytes per session and named 878
+# bytes, measured over the 120 logins alone, which gave anything from 1006
+# to 1964 bytes for the same keys here: the session (344), its index (168)
+# and the user's record (408) alone take 920 by MEMORY USAGE.
 MEMORY_LOGINS = 120
 MEMORY_COPIES = 100
-MEMORY_PER_USER_CEILING = 878
+MEMORY_PER_USER_CEILING = 1170
 
 
 def memory_per_user(ours: EngineStack, logins: int = MEMORY_LOGINS) -> dict:
@@ -1004,7 +1007,7 @@ def targets(all_results: dict) -> list[tuple[str, str, bool]]:
          *fair),
         ((f"Redis memory per logged-in user, everything included (the session, the index of sessions, the user's "
           f"record, an empty cart), from {per_user['logins']} real logins: not above {MEMORY_PER_USER_CEILING} "
-          f"bytes, the figure measured when the target of 350 bytes per session was withdrawn (issue 24)"),
+          f"bytes, the first figure measured so once the target of 350 bytes per session was withdrawn (issue 24)"),
          (f"{per_user['bytes']:.0f} bytes ({per_user['logged in']} of {per_user['logins']} logged in; their keys "
           f"copied {per_user['copies']} times)"),
          per_user["logged in"] == per_user["logins"] and per_user["bytes"] <= MEMORY_PER_USER_CEILING),
@@ -1192,8 +1195,8 @@ def memory_section(ours: dict) -> list[str]:
         ),
         "",
         (
-            f"Target: not above {MEMORY_PER_USER_CEILING} bytes, the figure measured when the target of 350 bytes "
-            "per session was withdrawn (issue 24): a session is two keys with the layout Redis 7.0, Valkey 7.2 and "
+            f"Target: not above {MEMORY_PER_USER_CEILING} bytes, the first figure measured this way, once the target "
+            "of 350 bytes per session was withdrawn (issue 24): a session is two keys with the layout Redis 7.0, Valkey 7.2 and "
             "8.x allow (none has an expiry per hash field), and Redis spends its floor on each key before any data "
             '(docs/architecture.md, "Memory per session").'
         ),
