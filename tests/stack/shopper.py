@@ -38,7 +38,12 @@ class Shopper:
         self._csrf_token = None
 
     def get(self, path, **kwargs):
-        return self.http.get(self.stack.url + path, allow_redirects=False, timeout=10, **kwargs)
+        # As long as a POST waits, and within nginx's own 60 s: after a
+        # SIGHUP, gunicorn retires the old workers at once, and a request
+        # waits in the socket's backlog while the new ones import the shop
+        # (seen: 10 s for four at once beside a busy core). Waiting is not
+        # losing: a shorter timeout here counted it as a lost request.
+        return self.http.get(self.stack.url + path, allow_redirects=False, timeout=30, **kwargs)
 
     def post_form(self, path, data, form_path=None, **kwargs):
         """POST like a browser: first open the page with the form for its CSRF token."""
