@@ -21,8 +21,9 @@ def catalog_changed() -> None:
     must call it itself, as orders.services does when it takes stock.
 
     The token's row stays locked until the transaction ends, so concurrent
-    changes take their turns at it; a checkout changes it last, just
-    before its commit, to hold it as briefly as it can.
+    changes take their turns at it; a checkout changes it (only when it
+    takes a product's last unit) last, just before its commit, to hold it
+    as briefly as it can.
     """
     token = uuid.uuid4()
     if not CatalogVersion.objects.filter(pk=CatalogVersion.ROW).update(token=token):

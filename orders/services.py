@@ -236,9 +236,14 @@ def _write_order(
     for product in products:
         product.stock -= ordered[product.pk]
     Product.objects.bulk_update(products, ["stock"])
-    # bulk_update() sends no post_save: the catalog's pages (a "Sold out"
-    # among them) are renewed here, last, in the order's transaction.
-    catalog_changed()
+    # bulk_update() sends no post_save. The catalog's pages show whether a
+    # product is in stock, not how many: they are renewed here, last, in
+    # the order's transaction, when the order took a product's last unit
+    # ("Sold out"), and not for every order, which would have every worker
+    # render its pages again and queue every checkout behind the version's
+    # row (catalog.services.catalog_changed).
+    if any(product.stock == 0 for product in products):
+        catalog_changed()
     return order, True
 
 

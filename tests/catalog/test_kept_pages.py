@@ -124,11 +124,9 @@ def test_a_sold_out_product_back_in_stock_can_be_added_again_on_the_next_request
     assert "Sold out" not in card
 
 
-def test_checkout_taking_the_last_unit_shows_sold_out_on_the_next_request(visitor, logged_in_client, board):
-    assert "Sold out" not in card_of(kept(visitor), "Walnut board")
-    add(logged_in_client, board, 3)
-    checkout = logged_in_client.get("/checkout/")
-    placed = logged_in_client.post(
+def check_out(client):
+    checkout = client.get("/checkout/")
+    placed = client.post(
         "/checkout/",
         {
             "full_name": "Erin Shopper",
@@ -142,7 +140,24 @@ def test_checkout_taking_the_last_unit_shows_sold_out_on_the_next_request(visito
     )
     assert placed.status_code == 302
 
+
+def test_checkout_taking_the_last_unit_shows_sold_out_on_the_next_request(visitor, logged_in_client, board):
+    assert "Sold out" not in card_of(kept(visitor), "Walnut board")
+    add(logged_in_client, board, 3)
+
+    check_out(logged_in_client)
+
     assert "Sold out" in card_of(visitor.get("/").content.decode(), "Walnut board")
+
+
+def test_an_order_that_leaves_stock_keeps_every_workers_pages(logged_in_client, board):
+    # The pages show in stock or sold out, not how many: nothing of them changed.
+    version_before = CatalogVersion.objects.get().token
+    add(logged_in_client, board, 2)
+
+    check_out(logged_in_client)
+
+    assert CatalogVersion.objects.get().token == version_before
 
 
 def test_a_renamed_product_shows_its_new_name_on_the_next_request(client, product):
