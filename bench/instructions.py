@@ -347,8 +347,7 @@ def measure() -> list[dict[str, float]]:
     Redis of its own and its own copy of the prepared database: every
     path's instructions per request, per run.
     """
-    from bench.scratch import scratch_redis
-    from deploy.stack import find_or_apt_install
+    from deploy.stack import find_or_apt_install, scratch_redis
 
     if not find_or_apt_install("valgrind"):
         raise SystemExit("valgrind was not found: install it (Debian/Ubuntu: sudo apt-get install valgrind).")
@@ -358,7 +357,7 @@ def measure() -> list[dict[str, float]]:
             environments = []
             for number in range(1, RUNS + 1):
                 (folder / f"run-{number}").mkdir()
-                redis_url = servers.enter_context(scratch_redis(folder / f"run-{number}"))
+                redis_url = servers.enter_context(scratch_redis(folder / f"run-{number}")).url
                 environments.append(_environment(folder / f"run-{number}", redis_url))
             _prepare(environments[0])
             for environment in environments[1:]:

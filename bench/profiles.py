@@ -19,8 +19,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bench.scratch import scratch_redis
-from deploy.stack import BASE_DIR
+from deploy.stack import BASE_DIR, scratch_redis
 
 RESULTS = BASE_DIR / "bench" / "results" / "profiles.md"
 REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "1000"))
@@ -29,11 +28,11 @@ SHOP_APPS = ("accounts", "api", "cart", "catalog", "demo", "ops", "orders", "ses
 
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="shop-profiles-"))
-    with scratch_redis(folder) as redis_url:
+    with scratch_redis(folder) as redis_server:
         os.environ.update(
             DJANGO_SETTINGS_MODULE="shop.settings.test",
             DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-            REDIS_URL=redis_url,
+            REDIS_URL=redis_server.url,
         )
         return _profile()
 

